@@ -1,0 +1,9 @@
+// c[i] = a[i] + b[i] for i < n.
+// PTX: scripts/gen-corpus.sh (nvcc -ptx -arch=compute_75 -O3).
+extern "C" __global__ void vector_add(const float* a, const float* b, float* c, int n)
+{
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        c[i] = a[i] + b[i];
+    }
+}

@@ -1,0 +1,197 @@
+//! Execution control (driver API "Execution Control"): `cuLaunchKernel` with
+//! `kernelParams` or `extra`, function attributes. Launches run to
+//! completion before returning (streams are synchronous in this version);
+//! a kernel fault is logged and becomes the context's sticky error, reported
+//! by the next call, as the real driver reports it at synchronisation.
+
+use super::codes::*;
+use super::state::{check_stream, current_usable, Function, DRIVER};
+use super::{fail, log, out, CuResult};
+use crate::emu::{run_grid, FaultKind, LaunchConfig};
+use crate::memory::SPACE;
+use std::ffi::c_void;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+/// Shared memory per block (bytes), as `CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK`.
+pub const MAX_SHARED: u32 = 49152;
+const MAX_THREADS: u32 = 1024;
+const MAX_BLOCK: [u32; 3] = [1024, 1024, 64];
+const MAX_GRID: [u32; 3] = [i32::MAX as u32, 65535, 65535];
+
+/// `extra` array markers (`CU_LAUNCH_PARAM_*`).
+const PARAM_END: usize = 0;
+const PARAM_BUFFER_POINTER: usize = 1;
+const PARAM_BUFFER_SIZE: usize = 2;
+
+fn function(f: *mut c_void) -> CuResult<Arc<Function>> {
+    DRIVER.functions.get(f as usize).map_or(fail(CUDA_ERROR_INVALID_HANDLE), Ok)
+}
+
+/// Builds the `.param` buffer from `kernelParams` (one pointer per
+/// parameter, read with the size the PTX signature gives) or from `extra`.
+///
+/// # Safety
+/// `params` must hold one valid pointer per kernel parameter; `extra` must be
+/// an END-terminated key/value array.
+unsafe fn param_buffer(f: &Function, params: *mut *mut c_void, extra: *mut *mut c_void) -> CuResult<Vec<u8>> {
+    let sig = &f.kernel.signature;
+    let mut buf = vec![0u8; sig.total_size as usize];
+    if !params.is_null() && !extra.is_null() {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    if !params.is_null() {
+        for (i, p) in sig.params.iter().enumerate() {
+            // SAFETY: the caller provides one pointer per parameter.
+            let src = unsafe { *params.add(i) };
+            if src.is_null() {
+                return fail(CUDA_ERROR_INVALID_VALUE);
+            }
+            // SAFETY: src points to a value of the parameter's size (caller contract);
+            // the destination range lies in buf by construction of the layout.
+            unsafe { std::ptr::copy_nonoverlapping(src as *const u8, buf.as_mut_ptr().add(p.offset as usize), p.size as usize) };
+        }
+        return Ok(buf);
+    }
+    if !extra.is_null() {
+        let (mut ptr, mut size): (*const u8, Option<usize>) = (std::ptr::null(), None);
+        let mut i = 0;
+        loop {
+            if i > 64 {
+                return fail(CUDA_ERROR_INVALID_VALUE);
+            }
+            // SAFETY: the caller's extra array is END-terminated; we stop at END.
+            let key = unsafe { *extra.add(i) } as usize;
+            match key {
+                PARAM_END => break,
+                PARAM_BUFFER_POINTER => ptr = unsafe { *extra.add(i + 1) } as *const u8, // SAFETY: key/value pairs.
+                PARAM_BUFFER_SIZE => {
+                    // SAFETY: the value of BUFFER_SIZE is a pointer to a size_t.
+                    let sp = unsafe { *extra.add(i + 1) } as *const usize;
+                    if sp.is_null() {
+                        return fail(CUDA_ERROR_INVALID_VALUE);
+                    }
+                    // SAFETY: non-null pointer to the caller's size_t.
+                    size = Some(unsafe { sp.read_unaligned() });
+                }
+                _ => return fail(CUDA_ERROR_INVALID_VALUE),
+            }
+            i += 2;
+        }
+        let Some(size) = size else { return fail(CUDA_ERROR_INVALID_VALUE) };
+        if ptr.is_null() || size == 0 {
+            return fail(CUDA_ERROR_INVALID_VALUE);
+        }
+        if size > buf.len() {
+            // Measured on the H100: a buffer larger than the parameters.
+            return fail(CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES);
+        }
+        // SAFETY: the caller's buffer holds `size` bytes; size ≤ buf.len().
+        unsafe { std::ptr::copy_nonoverlapping(ptr, buf.as_mut_ptr(), size) };
+        return Ok(buf);
+    }
+    if sig.params.is_empty() {
+        Ok(buf)
+    } else {
+        fail(CUDA_ERROR_INVALID_VALUE)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn launch_kernel(
+    f: *mut c_void,
+    gx: u32,
+    gy: u32,
+    gz: u32,
+    bx: u32,
+    by: u32,
+    bz: u32,
+    shared: u32,
+    stream: *mut c_void,
+    params: *mut *mut c_void,
+    extra: *mut *mut c_void,
+) -> CuResult {
+    let (_, ctx) = current_usable()?;
+    let func = function(f)?;
+    check_stream(stream as usize)?;
+    let grid = [gx, gy, gz];
+    let block = [bx, by, bz];
+    if grid.contains(&0) || block.contains(&0) {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    if (0..3).any(|i| grid[i] > MAX_GRID[i] || block[i] > MAX_BLOCK[i]) {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    let threads = bx as u64 * by as u64 * bz as u64;
+    let k = &func.kernel;
+    if threads > MAX_THREADS as u64 || k.max_threads.is_some_and(|m| threads > m as u64) {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    if shared > func.max_dynamic_shared.load(Ordering::Relaxed) || k.shared_size as u64 + shared as u64 > MAX_SHARED as u64 {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    // SAFETY: forwarded caller contract for params/extra.
+    let buf = unsafe { param_buffer(&func, params, extra)? };
+    let cfg = LaunchConfig { grid, block, dyn_shared: shared };
+    // Hold the address-space read lock for the whole launch: nothing can be
+    // freed under the kernel.
+    let space = SPACE.read();
+    let ranges = space.ranges();
+    let result = run_grid(k, &cfg, &buf, &ranges);
+    drop(space);
+    if let Err(fault) = result {
+        let code = match fault.kind {
+            FaultKind::IllegalAddress => CUDA_ERROR_ILLEGAL_ADDRESS,
+            FaultKind::MisalignedAddress => CUDA_ERROR_MISALIGNED_ADDRESS,
+            FaultKind::Trap => CUDA_ERROR_LAUNCH_FAILED,
+            FaultKind::Unsupported | FaultKind::IllegalInstruction => CUDA_ERROR_ILLEGAL_INSTRUCTION,
+        };
+        log(format_args!("kernel '{}' faulted: {fault}", k.name));
+        let _ = ctx.sticky.compare_exchange(CUDA_SUCCESS, code, Ordering::AcqRel, Ordering::Acquire);
+    }
+    Ok(())
+}
+
+pub(crate) unsafe fn func_get_attribute(v: *mut i32, attrib: i32, f: *mut c_void) -> CuResult {
+    super::state::require_init()?;
+    let func = function(f)?;
+    let k = &func.kernel;
+    let x = match attrib {
+        0 => k.max_threads.unwrap_or(MAX_THREADS).min(MAX_THREADS) as i32,
+        1 => k.shared_size as i32,
+        2 => 0,
+        3 => k.local_size as i32,
+        4 => k.nregs.min(255) as i32,
+        5 | 6 => 80,
+        7 => 0,
+        8 => func.max_dynamic_shared.load(Ordering::Relaxed) as i32,
+        9 => func.carveout.load(Ordering::Relaxed) as i32,
+        10..=17 => 0,
+        _ => return fail(CUDA_ERROR_INVALID_VALUE),
+    };
+    // SAFETY: out() checks NULL.
+    unsafe { out(v, x) }
+}
+
+pub(crate) fn func_set_attribute(f: *mut c_void, attrib: i32, value: i32) -> CuResult {
+    super::state::require_init()?;
+    let func = function(f)?;
+    match attrib {
+        8 => {
+            if value < 0 || value as u32 + func.kernel.shared_size > MAX_SHARED {
+                return fail(CUDA_ERROR_INVALID_VALUE);
+            }
+            func.max_dynamic_shared.store(value as u32, Ordering::Relaxed);
+            Ok(())
+        }
+        9 => {
+            if !(-1..=100).contains(&value) {
+                return fail(CUDA_ERROR_INVALID_VALUE);
+            }
+            func.carveout.store(value as u32, Ordering::Relaxed);
+            Ok(())
+        }
+        10..=15 => Ok(()),
+        _ => fail(CUDA_ERROR_INVALID_VALUE),
+    }
+}

@@ -1,0 +1,811 @@
+//! Per-lane arithmetic: integer, floating-point, comparison and conversion
+//! semantics (PTX ISA §9.7.1–§9.7.9). Values are 64-bit lane slots; each
+//! function reads the low bits its type uses and returns zero- or
+//! sign-extended bits.
+
+use super::ir::*;
+
+/// Sign- or zero-extends the low `ty.bits()` of `v` to 64 bits.
+#[inline(always)]
+pub fn ext(v: u64, ty: Ty) -> u64 {
+    match ty {
+        Ty::U8 => v as u8 as u64,
+        Ty::U16 | Ty::F16 | Ty::BF16 => v as u16 as u64,
+        Ty::U32 | Ty::F32 | Ty::F16x2 | Ty::BF16x2 => v as u32 as u64,
+        Ty::S8 => v as i8 as i64 as u64,
+        Ty::S16 => v as i16 as i64 as u64,
+        Ty::S32 => v as i32 as i64 as u64,
+        Ty::Pred => (v & 1 != 0) as u64,
+        Ty::U64 | Ty::S64 | Ty::F64 => v,
+    }
+}
+
+#[inline(always)]
+fn f32_of(v: u64) -> f32 {
+    f32::from_bits(v as u32)
+}
+
+#[inline(always)]
+fn ftz32(x: f32, ftz: bool) -> f32 {
+    if ftz && x.is_subnormal() {
+        0.0f32.copysign(x)
+    } else {
+        x
+    }
+}
+
+#[inline(always)]
+fn ftz64(x: f64, ftz: bool) -> f64 {
+    if ftz && x.is_subnormal() {
+        0.0f64.copysign(x)
+    } else {
+        x
+    }
+}
+
+/// Canonical NaN the GPU produces for f32 (PTX ISA §9.7.3: NaN results are 0x7fffffff).
+pub const NAN32: u32 = 0x7fff_ffff;
+pub const NAN64: u64 = 0x7fff_ffff_ffff_ffff;
+
+fn sat32(x: f32) -> f32 {
+    if x.is_nan() {
+        0.0
+    } else {
+        x.clamp(0.0, 1.0)
+    }
+}
+
+#[inline(always)]
+fn out32(x: f32, f: FMods) -> u64 {
+    let x = if f.sat { sat32(x) } else { x };
+    let x = ftz32(x, f.ftz);
+    if x.is_nan() {
+        NAN32 as u64
+    } else {
+        x.to_bits() as u64
+    }
+}
+
+#[inline(always)]
+fn out64(x: f64, f: FMods) -> u64 {
+    let x = if f.sat {
+        if x.is_nan() {
+            0.0
+        } else {
+            x.clamp(0.0, 1.0)
+        }
+    } else {
+        x
+    };
+    if x.is_nan() {
+        NAN64
+    } else {
+        x.to_bits()
+    }
+}
+
+/// min/max with PTX semantics: a NaN operand yields the other operand; with
+/// `.NaN` or both NaN the result is the canonical NaN; -0.0 < +0.0.
+fn fminmax32(a: f32, b: f32, max: bool, nan: bool) -> f32 {
+    if a.is_nan() || b.is_nan() {
+        if nan || (a.is_nan() && b.is_nan()) {
+            return f32::from_bits(NAN32);
+        }
+        return if a.is_nan() { b } else { a };
+    }
+    if a == b {
+        // Distinguish signed zeros.
+        let pick_a = if max { a.is_sign_positive() } else { a.is_sign_negative() };
+        return if pick_a { a } else { b };
+    }
+    if (a < b) != max {
+        a
+    } else {
+        b
+    }
+}
+
+fn fminmax64(a: f64, b: f64, max: bool, nan: bool) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        if nan || (a.is_nan() && b.is_nan()) {
+            return f64::from_bits(NAN64);
+        }
+        return if a.is_nan() { b } else { a };
+    }
+    if a == b {
+        let pick_a = if max { a.is_sign_positive() } else { a.is_sign_negative() };
+        return if pick_a { a } else { b };
+    }
+    if (a < b) != max {
+        a
+    } else {
+        b
+    }
+}
+
+/// Integer binary operations. `carry` is CC.CF (in/out).
+#[inline(always)]
+pub fn int_bin(op: BinOp, ty: Ty, sat: bool, a: u64, b: u64, carry: &mut u64) -> u64 {
+    let bits = ty.bits();
+    let signed = ty.is_signed();
+    let mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
+    let (sa, sb) = (ext(a, ty) as i64, ext(b, ty) as i64);
+    let (ua, ub) = (a & mask, b & mask);
+    let r: u64 = match op {
+        BinOp::Add if sat && ty == Ty::S32 => (sa as i32).saturating_add(sb as i32) as i64 as u64,
+        BinOp::Sub if sat && ty == Ty::S32 => (sa as i32).saturating_sub(sb as i32) as i64 as u64,
+        BinOp::Add => ua.wrapping_add(ub),
+        BinOp::Sub => ua.wrapping_sub(ub),
+        BinOp::AddCc | BinOp::AddC | BinOp::AddCCc => {
+            let cin = if op == BinOp::AddCc { 0 } else { *carry & 1 };
+            let full = ua as u128 + ub as u128 + cin as u128;
+            if op != BinOp::AddC {
+                *carry = ((full >> bits) & 1) as u64;
+            }
+            full as u64
+        }
+        BinOp::SubCc | BinOp::SubC | BinOp::SubCCc => {
+            // a - b - borrow, CC.CF = borrow out (PTX: carry flag set on borrow).
+            let bin = if op == BinOp::SubCc { 0 } else { *carry & 1 };
+            let full = (ua as u128).wrapping_sub(ub as u128).wrapping_sub(bin as u128);
+            if op != BinOp::SubC {
+                *carry = ((full >> bits) & 1) as u64;
+            }
+            full as u64
+        }
+        BinOp::MulLo => ua.wrapping_mul(ub),
+        BinOp::MulHi => {
+            if signed {
+                ((sa as i128 * sb as i128) >> bits) as u64
+            } else {
+                ((ua as u128 * ub as u128) >> bits) as u64
+            }
+        }
+        BinOp::MulWide => {
+            if signed {
+                (sa as i128 * sb as i128) as u64
+            } else {
+                (ua as u128 * ub as u128) as u64
+            }
+        }
+        BinOp::Mul24Lo | BinOp::Mul24Hi => {
+            let (x, y) = if signed {
+                (((a as i32) << 8 >> 8) as i64, ((b as i32) << 8 >> 8) as i64)
+            } else {
+                ((a & 0xff_ffff) as i64, (b & 0xff_ffff) as i64)
+            };
+            let p = x * y;
+            if op == BinOp::Mul24Lo {
+                p as u64
+            } else {
+                (p >> 16) as u64
+            }
+        }
+        BinOp::Div => {
+            if signed {
+                if sb == 0 {
+                    u64::MAX
+                } else {
+                    sa.wrapping_div(sb) as u64
+                }
+            } else if ub == 0 {
+                u64::MAX
+            } else {
+                ua / ub
+            }
+        }
+        BinOp::Rem => {
+            if signed {
+                if sb == 0 {
+                    sa as u64
+                } else {
+                    sa.wrapping_rem(sb) as u64
+                }
+            } else if ub == 0 {
+                ua
+            } else {
+                ua % ub
+            }
+        }
+        BinOp::Min => {
+            if signed {
+                sa.min(sb) as u64
+            } else {
+                ua.min(ub)
+            }
+        }
+        BinOp::Max => {
+            if signed {
+                sa.max(sb) as u64
+            } else {
+                ua.max(ub)
+            }
+        }
+        BinOp::And => a & b,
+        BinOp::Or => a | b,
+        BinOp::Xor => a ^ b,
+        BinOp::Shl => {
+            let s = b as u32;
+            if s >= bits {
+                0
+            } else {
+                ua << s
+            }
+        }
+        BinOp::Shr => {
+            let s = (b as u32).min(bits);
+            if signed {
+                (sa >> s.min(63)) as u64
+            } else if s >= bits {
+                0
+            } else {
+                ua >> s
+            }
+        }
+        BinOp::Bmsk => {
+            let pos = (a as u32).min(32);
+            let len = (b as u32).min(32);
+            let m = if len >= 32 { u32::MAX } else { (1u32 << len) - 1 };
+            if pos >= 32 {
+                0
+            } else {
+                ((m as u64) << pos) & 0xffff_ffff
+            }
+        }
+        BinOp::Copysign => a,
+    };
+    if op == BinOp::MulWide {
+        return ext(r, if signed { widen_signed(bits) } else { Ty::U64 });
+    }
+    ext(r, ty)
+}
+
+fn widen_signed(bits: u32) -> Ty {
+    match bits {
+        8 => Ty::S16,
+        16 => Ty::S32,
+        _ => Ty::S64,
+    }
+}
+
+/// Floating-point binary operations (f32, f64; `.rn` semantics, and directed
+/// roundings computed exactly in wider precision where that is exact).
+#[inline(always)]
+pub fn float_bin(op: BinOp, ty: Ty, f: FMods, a: u64, b: u64) -> u64 {
+    if ty == Ty::F64 {
+        let (x, y) = (f64::from_bits(a), f64::from_bits(b));
+        let r = match op {
+            BinOp::Add => x + y,
+            BinOp::Sub => x - y,
+            BinOp::MulLo => x * y,
+            BinOp::Div => x / y,
+            BinOp::Min => fminmax64(x, y, false, f.nan),
+            BinOp::Max => fminmax64(x, y, true, f.nan),
+            BinOp::Copysign => y.copysign(x),
+            _ => return 0,
+        };
+        return out64(ftz64(r, false), f);
+    }
+    let (x, y) = (ftz32(f32_of(a), f.ftz), ftz32(f32_of(b), f.ftz));
+    let r = match op {
+        BinOp::Add => round32(x as f64 + y as f64, f.round, || x + y),
+        BinOp::Sub => round32(x as f64 - y as f64, f.round, || x - y),
+        BinOp::MulLo => round32(x as f64 * y as f64, f.round, || x * y),
+        BinOp::Div => {
+            if f.approx && f.round == Round::Rn && !f.sat {
+                x * (1.0 / y)
+            } else {
+                x / y
+            }
+        }
+        BinOp::Min => fminmax32(x, y, false, f.nan),
+        BinOp::Max => fminmax32(x, y, true, f.nan),
+        BinOp::Copysign => y.copysign(x),
+        _ => return 0,
+    };
+    out32(r, f)
+}
+
+/// Rounds an f64 value to f32 with mode `r`. `rn` uses the direct f32 result
+/// (exact IEEE); directed modes step the nearest f32 toward the mode's side
+/// when it lies on the wrong side of the exact value (exact when `wide` is
+/// the exact result, as for f32 add/sub/mul of operands whose exact result
+/// fits in f64: products always, sums when the exponents are close).
+fn round32(wide: f64, r: Round, rn: impl FnOnce() -> f32) -> f32 {
+    let near = rn();
+    if r == Round::Rn || r == Round::Rna || !near.is_finite() || wide.is_nan() {
+        return near;
+    }
+    let n = near as f64;
+    let up = |v: f32| if v == 0.0 { f32::from_bits(1) } else if v > 0.0 { f32::from_bits(v.to_bits() + 1) } else { f32::from_bits(v.to_bits() - 1) };
+    let down = |v: f32| -up(-v);
+    match r {
+        Round::Rz => {
+            if n.abs() > wide.abs() {
+                if near > 0.0 { down(near) } else { up(near) }
+            } else {
+                near
+            }
+        }
+        Round::Rm => {
+            if n > wide {
+                down(near)
+            } else {
+                near
+            }
+        }
+        Round::Rp => {
+            if n < wide {
+                up(near)
+            } else {
+                near
+            }
+        }
+        _ => near,
+    }
+}
+
+/// Floating-point unary operations.
+pub fn float_un(op: UnOp, ty: Ty, f: FMods, a: u64) -> u64 {
+    if ty == Ty::F64 {
+        let x = f64::from_bits(a);
+        let r = match op {
+            UnOp::Neg => return a ^ (1 << 63),
+            UnOp::Abs => return a & !(1 << 63),
+            UnOp::Sqrt => x.sqrt(),
+            UnOp::Rcp => 1.0 / x,
+            UnOp::Rsqrt => 1.0 / x.sqrt(),
+            UnOp::Sin => x.sin(),
+            UnOp::Cos => x.cos(),
+            UnOp::Lg2 => x.log2(),
+            UnOp::Ex2 => x.exp2(),
+            UnOp::Tanh => x.tanh(),
+            _ => return 0,
+        };
+        return out64(r, f);
+    }
+    let x = ftz32(f32_of(a), f.ftz);
+    let r = match op {
+        UnOp::Neg => {
+            let v = (x.to_bits() ^ 0x8000_0000) as u64;
+            return if x.is_nan() { v } else { ftz32(f32::from_bits(v as u32), f.ftz).to_bits() as u64 };
+        }
+        UnOp::Abs => {
+            let v = (x.to_bits() & 0x7fff_ffff) as u64;
+            return if x.is_nan() { v } else { ftz32(f32::from_bits(v as u32), f.ftz).to_bits() as u64 };
+        }
+        UnOp::Sqrt => x.sqrt(),
+        UnOp::Rcp => 1.0 / x,
+        UnOp::Rsqrt => 1.0 / x.sqrt(),
+        UnOp::Sin => x.sin(),
+        UnOp::Cos => x.cos(),
+        UnOp::Lg2 => x.log2(),
+        UnOp::Ex2 => x.exp2(),
+        UnOp::Tanh => x.tanh(),
+        _ => return 0,
+    };
+    out32(r, f)
+}
+
+/// `fma.f32` (and `mad.f32`): a×b+c with one rounding (`.rn`; directed modes
+/// are rounded from the exact f64 value when it is exact there).
+#[inline(always)]
+pub fn fma32(f: FMods, a: u64, b: u64, c: u64) -> u64 {
+    let (x, y, z) = (ftz32(f32_of(a), f.ftz), ftz32(f32_of(b), f.ftz), ftz32(f32_of(c), f.ftz));
+    let r = if f.round == Round::Rn { x.mul_add(y, z) } else { round32((x as f64).mul_add(y as f64, z as f64), f.round, || x.mul_add(y, z)) };
+    out32(r, f)
+}
+
+/// `fma.f64`: a×b+c with one rounding (round to nearest even).
+#[inline(always)]
+pub fn fma64(f: FMods, a: u64, b: u64, c: u64) -> u64 {
+    let r = f64::from_bits(a).mul_add(f64::from_bits(b), f64::from_bits(c));
+    out64(r, f)
+}
+
+/// Integer unary operations.
+pub fn int_un(op: UnOp, ty: Ty, a: u64) -> u64 {
+    let bits = ty.bits();
+    let mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
+    let ua = a & mask;
+    let sa = ext(a, ty) as i64;
+    match op {
+        UnOp::Not => ext(!a, ty),
+        UnOp::Cnot => (ua == 0) as u64,
+        UnOp::Neg => ext(sa.wrapping_neg() as u64, ty),
+        UnOp::Abs => ext(sa.wrapping_abs() as u64, ty),
+        UnOp::Popc => ua.count_ones() as u64,
+        UnOp::Clz => (ua.leading_zeros() - (64 - bits)) as u64,
+        UnOp::Brev => ua.reverse_bits() >> (64 - bits),
+        UnOp::Bfind | UnOp::BfindShift => {
+            // Position of the most significant non-sign bit (PTX ISA §9.7.1.14).
+            let v = if ty.is_signed() && sa < 0 { !ua & mask } else { ua };
+            if v == 0 {
+                0xffff_ffff
+            } else {
+                let pos = 63 - v.leading_zeros() as u64;
+                if op == UnOp::BfindShift {
+                    (bits as u64 - 1) - pos
+                } else {
+                    pos
+                }
+            }
+        }
+        _ => 0,
+    }
+}
+
+/// `setp`/`set` comparisons.
+#[inline(always)]
+pub fn compare(cmp: Cmp, ty: Ty, ftz: bool, a: u64, b: u64) -> bool {
+    if ty.is_float() {
+        let (x, y, unord) = if ty == Ty::F64 {
+            let (x, y) = (ftz64(f64::from_bits(a), ftz), ftz64(f64::from_bits(b), ftz));
+            (x, y, x.is_nan() || y.is_nan())
+        } else {
+            let (x, y) = (ftz32(f32_of(a), ftz) as f64, ftz32(f32_of(b), ftz) as f64);
+            (x, y, x.is_nan() || y.is_nan())
+        };
+        return match cmp {
+            Cmp::Eq => x == y,
+            Cmp::Ne => !unord && x != y,
+            Cmp::Lt => x < y,
+            Cmp::Le => x <= y,
+            Cmp::Gt => x > y,
+            Cmp::Ge => x >= y,
+            Cmp::Equ => unord || x == y,
+            Cmp::Neu => x != y,
+            Cmp::Ltu => unord || x < y,
+            Cmp::Leu => unord || x <= y,
+            Cmp::Gtu => unord || x > y,
+            Cmp::Geu => unord || x >= y,
+            Cmp::Num => !unord,
+            Cmp::Nan => unord,
+        };
+    }
+    let (x, y) = (ext(a, ty), ext(b, ty));
+    let lt = if ty.is_signed() { (x as i64) < (y as i64) } else { x < y };
+    match cmp {
+        Cmp::Eq | Cmp::Equ => x == y,
+        Cmp::Ne | Cmp::Neu => x != y,
+        Cmp::Lt | Cmp::Ltu => lt,
+        Cmp::Le | Cmp::Leu => lt || x == y,
+        Cmp::Gt | Cmp::Gtu => !lt && x != y,
+        Cmp::Ge | Cmp::Geu => !lt,
+        Cmp::Num => true,
+        Cmp::Nan => false,
+    }
+}
+
+pub fn boolop(op: BoolOp, a: bool, b: bool) -> bool {
+    match op {
+        BoolOp::And => a && b,
+        BoolOp::Or => a || b,
+        BoolOp::Xor => a ^ b,
+    }
+}
+
+/// IEEE binary16 → f32 (exact).
+pub fn f16_to_f32(h: u16) -> f32 {
+    let sign = ((h >> 15) as u32) << 31;
+    let exp = ((h >> 10) & 0x1f) as u32;
+    let man = (h & 0x3ff) as u32;
+    let bits = match (exp, man) {
+        (0, 0) => sign,
+        (0, m) => {
+            // Subnormal: normalise.
+            let shift = m.leading_zeros() - 21;
+            let m = (m << shift) & 0x3ff;
+            sign | ((113 - shift) << 23) | (m << 13)
+        }
+        (31, 0) => sign | 0x7f80_0000,
+        (31, m) => sign | 0x7fc0_0000 | (m << 13),
+        (e, m) => sign | ((e + 112) << 23) | (m << 13),
+    };
+    f32::from_bits(bits)
+}
+
+/// f64 → IEEE binary16 with round-to-nearest-even.
+pub fn f64_to_f16(x: f64) -> u16 {
+    let sign = if x.is_sign_negative() { 0x8000u16 } else { 0 };
+    if x.is_nan() {
+        return 0x7fff;
+    }
+    let a = x.abs();
+    if a >= 65520.0 {
+        return sign | 0x7c00;
+    }
+    if a < 2f64.powi(-25) {
+        // Below half the smallest subnormal (ties to even give zero at exactly 2^-25).
+        return sign;
+    }
+    let e = a.log2().floor() as i32;
+    let e = e.max(-14);
+    let scale = 2f64.powi(10 - e);
+    let m = (a * scale).round_ties_even();
+    let (mut e, mut m) = (e, m as u32);
+    if m >= 2048 {
+        m >>= 1;
+        e += 1;
+    }
+    if m < 1024 {
+        // Subnormal.
+        return sign | m as u16;
+    }
+    if e > 15 {
+        return sign | 0x7c00;
+    }
+    sign | (((e + 15) as u16) << 10) | (m as u16 & 0x3ff)
+}
+
+/// Rounds a float to an integral value in float format with `r`.
+fn round_int(x: f64, r: Round) -> f64 {
+    match r {
+        Round::Rn => x.round_ties_even(),
+        Round::Rz => x.trunc(),
+        Round::Rm => x.floor(),
+        Round::Rp => x.ceil(),
+        Round::Rna => x.round(),
+    }
+}
+
+/// Integer → f32 with rounding mode `r`, exact for all 64-bit inputs.
+fn int_to_f32(v: i128, r: Round) -> f32 {
+    let near = v as f32;
+    if r == Round::Rn || (near as i128) == v || !near.is_finite() {
+        return near;
+    }
+    let n = near as f64 as i128;
+    let up = |f: f32| if f >= 0.0 { f32::from_bits(f.to_bits() + 1) } else { f32::from_bits(f.to_bits() - 1) };
+    let down = |f: f32| if f > 0.0 { f32::from_bits(f.to_bits() - 1) } else { f32::from_bits(f.to_bits() + 1) };
+    match r {
+        Round::Rz => if n.abs() > v.abs() { if near > 0.0 { down(near) } else { -down(-near) } } else { near },
+        Round::Rm => if n > v { if near > 0.0 { down(near) } else { up(near) } } else { near },
+        Round::Rp => if n < v { if near >= 0.0 { up(near) } else { down(near) } } else { near },
+        _ => near,
+    }
+}
+
+/// `cvt` (PTX ISA §9.7.9.21).
+pub fn convert(dty: Ty, sty: Ty, round: Round, int_round: bool, ftz: bool, sat: bool, a: u64) -> u64 {
+    // Source value as either an integer or a float.
+    let src_f: Option<f64> = match sty {
+        Ty::F32 => Some(ftz32(f32_of(a), ftz) as f64),
+        Ty::F64 => Some(f64::from_bits(a)),
+        Ty::F16 => Some(f16_to_f32(a as u16) as f64),
+        Ty::BF16 => Some(f32::from_bits(((a as u16) as u32) << 16) as f64),
+        _ => None,
+    };
+    let src_i: i128 = if sty.is_signed() { ext(a, sty) as i64 as i128 } else { ext(a, sty) as i128 };
+    match dty {
+        Ty::F32 | Ty::F64 | Ty::F16 | Ty::BF16 => {
+            let v: f64 = match src_f {
+                Some(x) if int_round => round_int(x, round),
+                Some(x) => x,
+                None => {
+                    if dty == Ty::F32 {
+                        let r = int_to_f32(src_i, round);
+                        return out32(r, FMods { sat, ftz, ..Default::default() });
+                    }
+                    src_i as f64
+                }
+            };
+            match dty {
+                Ty::F32 => {
+                    let r = if sty == Ty::F64 && !int_round { round32(v, round, || v as f32) } else { v as f32 };
+                    out32(r, FMods { sat, ftz, ..Default::default() })
+                }
+                Ty::F64 => out64(v, FMods { sat, ..Default::default() }),
+                Ty::F16 => f64_to_f16(if sat { if v.is_nan() { 0.0 } else { v.clamp(0.0, 1.0) } } else { v }) as u64,
+                _ => {
+                    // bf16: round f32 bits to nearest even.
+                    let b = (v as f32).to_bits();
+                    if (v as f32).is_nan() {
+                        0x7fff
+                    } else {
+                        let r = b.wrapping_add(0x7fff + ((b >> 16) & 1));
+                        (r >> 16) as u64
+                    }
+                }
+            }
+        }
+        _ => {
+            let bits = dty.bits();
+            let (lo, hi): (i128, i128) = if dty.is_signed() {
+                (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+            } else {
+                (0, (1i128 << bits) - 1)
+            };
+            match src_f {
+                Some(x) => {
+                    // Float → integer always saturates; NaN → 0 (PTX ISA §9.7.9.21).
+                    if x.is_nan() {
+                        // The H100 gives 0 for a NaN f32/f16 source, and the most
+                        // negative value for a NaN f64 source into a signed type.
+                        return if sty == Ty::F64 && dty.is_signed() { ext(lo as u64, dty) } else { 0 };
+                    }
+                    let r = round_int(x, if int_round { round } else { Round::Rz });
+                    let v = if r >= hi as f64 { hi } else if r <= lo as f64 { lo } else { r as i128 };
+                    ext(v as u64, dty)
+                }
+                None => {
+                    let v = if sat { src_i.clamp(lo, hi) } else { src_i };
+                    ext(v as u64, dty)
+                }
+            }
+        }
+    }
+}
+
+/// `testp` classes in order: finite, infinite, number, notanumber, normal, subnormal.
+pub fn testp(class: u8, ty: Ty, a: u64) -> bool {
+    let x = if ty == Ty::F64 { f64::from_bits(a) } else { f32_of(a) as f64 };
+    let sub = if ty == Ty::F64 { x.is_subnormal() } else { f32_of(a).is_subnormal() };
+    match class {
+        0 => x.is_finite(),
+        1 => x.is_infinite(),
+        2 => !x.is_nan(),
+        3 => x.is_nan(),
+        4 => x.is_normal() && !sub,
+        _ => sub,
+    }
+}
+
+/// `prmt.b32` default mode: selects bytes of {b, a} by the nibbles of c.
+pub fn prmt(a: u64, b: u64, c: u64) -> u64 {
+    let src = ((b as u32 as u64) << 32) | (a as u32 as u64);
+    let mut r = 0u32;
+    for i in 0..4 {
+        let sel = ((c >> (4 * i)) & 0xf) as u32;
+        let byte = ((src >> (8 * (sel & 7))) & 0xff) as u32;
+        let byte = if sel & 8 != 0 { if byte & 0x80 != 0 { 0xff } else { 0 } } else { byte };
+        r |= byte << (8 * i);
+    }
+    r as u64
+}
+
+/// `bfe` (PTX ISA §9.7.1.17).
+pub fn bfe(ty: Ty, a: u64, pos: u64, len: u64) -> u64 {
+    let bits = ty.bits() as u64;
+    let pos = pos & 0xff;
+    let len = len & 0xff;
+    let signed = ty.is_signed();
+    let sa = ext(a, ty);
+    let msb = bits - 1;
+    let sbit = if !signed || len == 0 {
+        false
+    } else {
+        let i = (pos + len - 1).min(msb);
+        (sa >> i) & 1 != 0
+    };
+    let mut d = 0u64;
+    for i in 0..bits {
+        let bit = if i < len && pos + i <= msb { (sa >> (pos + i)) & 1 != 0 } else { sbit };
+        if bit {
+            d |= 1 << i;
+        }
+    }
+    ext(d, ty)
+}
+
+/// `bfi` (PTX ISA §9.7.1.18): insert the low `len` bits of `f` into `b` at `pos`.
+pub fn bfi(ty: Ty, f: u64, b: u64, pos: u64, len: u64) -> u64 {
+    let bits = ty.bits() as u64;
+    let pos = pos & 0xff;
+    let len = len & 0xff;
+    let mut d = b;
+    for i in 0..len {
+        if pos + i >= bits {
+            break;
+        }
+        let bit = (f >> i) & 1;
+        d = (d & !(1 << (pos + i))) | (bit << (pos + i));
+    }
+    ext(d, ty)
+}
+
+/// `lop3.b32`: arbitrary three-input logic from an 8-bit truth table.
+pub fn lop3(a: u64, b: u64, c: u64, lut: u8) -> u64 {
+    let mut r = 0u64;
+    for i in 0..8u8 {
+        if lut & (1 << i) != 0 {
+            let ma = if i & 4 != 0 { a } else { !a };
+            let mb = if i & 2 != 0 { b } else { !b };
+            let mc = if i & 1 != 0 { c } else { !c };
+            r |= ma & mb & mc;
+        }
+    }
+    r & 0xffff_ffff
+}
+
+/// `shf.l/.r` funnel shift of {b:a} by c (`.clamp` or `.wrap`).
+pub fn shf(left: bool, wrap: bool, a: u64, b: u64, c: u64) -> u64 {
+    let n = if wrap { (c & 31) as u32 } else { (c as u32).min(32) };
+    let v = ((b as u32 as u64) << 32) | (a as u32 as u64);
+    if left {
+        ((v << n) >> 32) & 0xffff_ffff
+    } else {
+        (v >> n) & 0xffff_ffff
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_basics() {
+        let mut c = 0;
+        assert_eq!(int_bin(BinOp::Add, Ty::U32, false, 0xffff_ffff, 1, &mut c), 0);
+        assert_eq!(int_bin(BinOp::Sub, Ty::S32, false, 0, 1, &mut c), u64::MAX);
+        assert_eq!(int_bin(BinOp::MulHi, Ty::U32, false, 0x8000_0000, 4, &mut c), 2);
+        assert_eq!(int_bin(BinOp::MulWide, Ty::S32, false, (-3i32) as u32 as u64, 4, &mut c), (-12i64) as u64);
+        assert_eq!(int_bin(BinOp::Shr, Ty::S32, false, (-8i32) as u32 as u64, 1, &mut c), (-4i64) as u64);
+        assert_eq!(int_bin(BinOp::Shr, Ty::U32, false, 0x8000_0000, 40, &mut c), 0);
+        assert_eq!(int_bin(BinOp::Div, Ty::S32, false, (-7i32) as u32 as u64, 2, &mut c), (-3i64) as u64);
+        assert_eq!(int_bin(BinOp::Rem, Ty::S32, false, (-7i32) as u32 as u64, 2, &mut c), (-1i64) as u64);
+        assert_eq!(int_bin(BinOp::Min, Ty::S32, false, (-1i32) as u32 as u64, 1, &mut c), u64::MAX);
+        assert_eq!(int_bin(BinOp::Min, Ty::U32, false, (-1i32) as u32 as u64, 1, &mut c), 1);
+        let _ = int_bin(BinOp::AddCc, Ty::U32, false, 0xffff_ffff, 1, &mut c);
+        assert_eq!(c, 1);
+        assert_eq!(int_bin(BinOp::AddC, Ty::U32, false, 1, 1, &mut c), 3);
+    }
+
+    #[test]
+    fn unary_bits() {
+        assert_eq!(int_un(UnOp::Clz, Ty::U32, 1), 31);
+        assert_eq!(int_un(UnOp::Popc, Ty::U64, u64::MAX), 64);
+        assert_eq!(int_un(UnOp::Brev, Ty::U32, 1), 0x8000_0000);
+        assert_eq!(int_un(UnOp::Bfind, Ty::U32, 0), 0xffff_ffff);
+        assert_eq!(int_un(UnOp::Bfind, Ty::S32, (-1i32) as u32 as u64), 0xffff_ffff);
+        assert_eq!(int_un(UnOp::Bfind, Ty::U32, 0x10), 4);
+    }
+
+    #[test]
+    fn float_min_max_and_nan() {
+        let f = FMods::default();
+        let nan = f32::NAN.to_bits() as u64;
+        assert_eq!(float_bin(BinOp::Min, Ty::F32, f, nan, 2f32.to_bits() as u64), 2f32.to_bits() as u64);
+        assert_eq!(float_bin(BinOp::Max, Ty::F32, f, (-0.0f32).to_bits() as u64, 0), 0);
+        assert_eq!(float_bin(BinOp::Add, Ty::F32, f, nan, 0), NAN32 as u64);
+    }
+
+    #[test]
+    fn directed_rounding_of_products() {
+        let one_third = (1.0f32 / 3.0).to_bits() as u64;
+        let three = 3f32.to_bits() as u64;
+        let rz = float_bin(BinOp::MulLo, Ty::F32, FMods { round: Round::Rz, ..Default::default() }, one_third, three);
+        let rp = float_bin(BinOp::MulLo, Ty::F32, FMods { round: Round::Rp, ..Default::default() }, one_third, three);
+        // f32(1/3) × 3 = 1.0000000298…: toward zero gives 1.0, upward the next float.
+        assert_eq!(f32::from_bits(rz as u32), 1.0);
+        assert_eq!(rp as u32, 1f32.to_bits() + 1);
+    }
+
+    #[test]
+    fn conversions() {
+        let c = |d, s, r, ir, a| convert(d, s, r, ir, false, false, a);
+        assert_eq!(c(Ty::S32, Ty::F32, Round::Rz, true, f32::NAN.to_bits() as u64), 0);
+        assert_eq!(c(Ty::S32, Ty::F32, Round::Rz, true, 3e10f32.to_bits() as u64), i32::MAX as u64);
+        assert_eq!(c(Ty::S32, Ty::F32, Round::Rn, true, 2.5f32.to_bits() as u64), 2);
+        assert_eq!(c(Ty::U32, Ty::F32, Round::Rz, true, (-5f32).to_bits() as u64), 0);
+        assert_eq!(c(Ty::F32, Ty::S32, Round::Rn, false, (-3i32) as u32 as u64), (-3f32).to_bits() as u64);
+        assert_eq!(c(Ty::S64, Ty::S8, Round::Rn, false, 0x80), (-128i64) as u64);
+        assert_eq!(c(Ty::U8, Ty::U32, Round::Rn, false, 0x1ff), 0xff);
+        assert_eq!(c(Ty::F16, Ty::F32, Round::Rn, false, 1f32.to_bits() as u64), 0x3c00);
+        assert_eq!(f16_to_f32(0x3c00), 1.0);
+        assert_eq!(f16_to_f32(0x0001), 2f32.powi(-24));
+        assert_eq!(f64_to_f16(2f64.powi(-24)), 1);
+        assert_eq!(c(Ty::F32, Ty::U32, Round::Rz, false, 0xffff_ffff), 4294967040f32.to_bits() as u64);
+    }
+
+    #[test]
+    fn bit_field_ops() {
+        assert_eq!(bfe(Ty::U32, 0xabcd, 4, 8), 0xbc);
+        assert_eq!(bfe(Ty::S32, 0x80, 4, 4), (-8i64) as u64 & u64::MAX);
+        assert_eq!(bfi(Ty::U32, 0xf, 0, 4, 4), 0xf0);
+        assert_eq!(prmt(0x44332211, 0x88776655, 0x3210), 0x44332211);
+        assert_eq!(prmt(0x44332211, 0x88776655, 0x7654), 0x88776655);
+        assert_eq!(lop3(0xf0, 0xcc, 0xaa, 0x80), 0x80);
+        assert_eq!(shf(true, false, 0x8000_0000, 1, 1), 3);
+    }
+}

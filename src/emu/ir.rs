@@ -1,0 +1,325 @@
+//! The executable IR: typed operations over dense register slots, with
+//! labels resolved to instruction indices and a reconvergence point on every
+//! conditional branch. Produced once per module by `lower`, run by `exec`.
+
+/// A register slot index within a function's register file. Each slot holds
+/// 32 lanes of 64-bit values; narrower types use the low bits, predicates are
+/// 0 or 1.
+pub type Reg = u32;
+
+/// Value types the IR distinguishes (PTX ISA §5.2.1). `.bN` maps to `UN`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ty {
+    U8,
+    U16,
+    U32,
+    U64,
+    S8,
+    S16,
+    S32,
+    S64,
+    F16,
+    BF16,
+    F32,
+    F64,
+    /// Packed pairs (`.f16x2`, `.bf16x2`) and 128-bit values are not yet run.
+    F16x2,
+    BF16x2,
+    Pred,
+}
+
+impl Ty {
+    pub fn size(self) -> u32 {
+        match self {
+            Ty::U8 | Ty::S8 | Ty::Pred => 1,
+            Ty::U16 | Ty::S16 | Ty::F16 | Ty::BF16 => 2,
+            Ty::U32 | Ty::S32 | Ty::F32 | Ty::F16x2 | Ty::BF16x2 => 4,
+            Ty::U64 | Ty::S64 | Ty::F64 => 8,
+        }
+    }
+    pub fn is_signed(self) -> bool {
+        matches!(self, Ty::S8 | Ty::S16 | Ty::S32 | Ty::S64)
+    }
+    pub fn is_float(self) -> bool {
+        matches!(self, Ty::F16 | Ty::BF16 | Ty::F32 | Ty::F64 | Ty::F16x2 | Ty::BF16x2)
+    }
+    pub fn bits(self) -> u32 {
+        self.size() * 8
+    }
+}
+
+/// Special registers (PTX ISA §10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Special {
+    Tid(u8),
+    Ntid(u8),
+    Ctaid(u8),
+    Nctaid(u8),
+    LaneId,
+    WarpId,
+    NWarpId,
+    SmId,
+    NSmId,
+    GridId,
+    LanemaskEq,
+    LanemaskLe,
+    LanemaskLt,
+    LanemaskGe,
+    LanemaskGt,
+    Clock,
+    Clock64,
+    GlobalTimer,
+    DynamicSmemSize,
+    TotalSmemSize,
+}
+
+/// A source operand.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Src {
+    Reg(Reg),
+    /// Immediate bits (already converted to the instruction's type).
+    Imm(u64),
+    Special(Special),
+}
+
+/// State spaces as the IR addresses them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Space {
+    /// Absolute device addresses (`.global`, `.const`: module variables are device allocations).
+    Global,
+    /// Offsets into the CTA's shared memory.
+    Shared,
+    /// Offsets into the thread's local memory.
+    Local,
+    /// Offsets into the kernel parameter buffer.
+    Param,
+    /// Generic addresses: shared and local windows, otherwise global.
+    Generic,
+}
+
+/// A memory address: optional base register plus a byte offset.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Addr {
+    pub base: Option<Reg>,
+    pub offset: i64,
+}
+
+/// Comparison operators of `setp`/`set` (PTX ISA §9.7.9.3), the `u`-prefixed
+/// ones true also when either operand is NaN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Equ,
+    Neu,
+    Ltu,
+    Leu,
+    Gtu,
+    Geu,
+    Num,
+    Nan,
+}
+
+/// Boolean combiners of `setp.<cmp>.<bop>` and predicate logic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoolOp {
+    And,
+    Or,
+    Xor,
+}
+
+/// Two-operand arithmetic and logic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    MulLo,
+    MulHi,
+    /// `mul.wide`: the result has twice the width of `Ty`.
+    MulWide,
+    Mul24Lo,
+    Mul24Hi,
+    Div,
+    Rem,
+    Min,
+    Max,
+    And,
+    Or,
+    Xor,
+    Shl,
+    Shr,
+    Copysign,
+    /// `add.cc` / `sub.cc` write CC.CF; `addc`/`subc` read it.
+    AddCc,
+    SubCc,
+    AddC,
+    SubC,
+    AddCCc,
+    SubCCc,
+    /// `fns`-style and others are lowered elsewhere.
+    Bmsk,
+}
+
+/// One-operand operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnOp {
+    Not,
+    Cnot,
+    Neg,
+    Abs,
+    Popc,
+    Clz,
+    Brev,
+    Bfind,
+    BfindShift,
+    Sqrt,
+    Rcp,
+    Rsqrt,
+    Sin,
+    Cos,
+    Lg2,
+    Ex2,
+    Tanh,
+}
+
+/// Floating-point rounding (PTX ISA §9.7.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Round {
+    #[default]
+    Rn,
+    Rz,
+    Rm,
+    Rp,
+    /// `.rna`: to nearest, ties away from zero (cvt to tf32).
+    Rna,
+}
+
+/// Float modifiers of an arithmetic instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct FMods {
+    pub round: Round,
+    pub ftz: bool,
+    pub sat: bool,
+    /// `.approx` (for div/rcp/sqrt/...), `.full` counts as approx too.
+    pub approx: bool,
+    /// `min/max.NaN`
+    pub nan: bool,
+}
+
+/// Atomic operations (PTX ISA §9.7.13.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AtomOp {
+    Add,
+    Min,
+    Max,
+    And,
+    Or,
+    Xor,
+    Exch,
+    Cas,
+    Inc,
+    Dec,
+}
+
+/// Shuffle modes (PTX ISA §9.7.8.6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShflMode {
+    Up,
+    Down,
+    Bfly,
+    Idx,
+}
+
+/// Vote modes (PTX ISA §9.7.8.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoteMode {
+    All,
+    Any,
+    Uni,
+    Ballot,
+}
+
+/// One IR operation. Every op may carry a guard predicate (in [`Inst`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Op {
+    Mov { d: Reg, a: Src },
+    /// `mov.b64 d, {a, b}` and friends: pack `parts` (low first), each `part_bits` wide.
+    Pack { d: Reg, parts: Vec<Src>, part_bits: u32 },
+    /// `mov.b64 {a, b}, d`: unpack into `parts` (low first, `None` for `_`).
+    Unpack { ds: Vec<Option<Reg>>, a: Src, part_bits: u32 },
+    Bin { op: BinOp, ty: Ty, f: FMods, d: Reg, a: Src, b: Src },
+    Un { op: UnOp, ty: Ty, f: FMods, d: Reg, a: Src },
+    /// `mad.lo/hi/wide` (int) — `fma`/`mad` on floats use `Fma`.
+    Mad { hi: bool, wide: bool, cc: u8, ty: Ty, d: Reg, a: Src, b: Src, c: Src },
+    Mad24 { hi: bool, ty: Ty, d: Reg, a: Src, b: Src, c: Src },
+    /// `sad`: c + |a − b|.
+    Sad { ty: Ty, d: Reg, a: Src, b: Src, c: Src },
+    Fma { ty: Ty, f: FMods, d: Reg, a: Src, b: Src, c: Src },
+    Setp { cmp: Cmp, ty: Ty, ftz: bool, d: Reg, dn: Option<Reg>, a: Src, b: Src, comb: Option<(BoolOp, Src, bool)> },
+    /// `set.<cmp>.<dty>.<sty>`: 0xffffffff / 1.0 or 0.
+    Set { cmp: Cmp, ty: Ty, dty: Ty, ftz: bool, d: Reg, a: Src, b: Src, comb: Option<(BoolOp, Src, bool)> },
+    Selp { d: Reg, a: Src, b: Src, c: Src },
+    Slct { ty: Ty, cty: Ty, ftz: bool, d: Reg, a: Src, b: Src, c: Src },
+    /// Predicate logic: `and/or/xor.pred`, with negation of operands.
+    PredLogic { op: BoolOp, d: Reg, a: Src, b: Src },
+    PredNot { d: Reg, a: Src },
+    Cvt { dty: Ty, sty: Ty, round: Round, int_round: bool, ftz: bool, sat: bool, d: Reg, a: Src },
+    /// `cvta` to generic (`to_generic`) or from generic.
+    Cvta { space: Space, to_generic: bool, d: Reg, a: Src },
+    /// `isspacep.<space>`
+    IsSpace { space: Space, d: Reg, a: Src },
+    Bfe { ty: Ty, d: Reg, a: Src, b: Src, c: Src },
+    Bfi { ty: Ty, d: Reg, f: Src, b: Src, c: Src, e: Src },
+    Prmt { d: Reg, a: Src, b: Src, c: Src },
+    Lop3 { d: Reg, a: Src, b: Src, c: Src, lut: u8 },
+    Shf { left: bool, wrap: bool, d: Reg, a: Src, b: Src, c: Src },
+    Testp { class: u8, ty: Ty, d: Reg, a: Src },
+    Ld { space: Space, ty: Ty, ds: Vec<Reg>, addr: Addr },
+    St { space: Space, ty: Ty, srcs: Vec<Src>, addr: Addr },
+    Atom { space: Space, op: AtomOp, ty: Ty, d: Option<Reg>, addr: Addr, b: Src, c: Src },
+    /// Unconditional or guarded branch; `reconv` is the immediate post-dominator.
+    Bra { target: u32, reconv: u32 },
+    /// `bar.sync`/`barrier.sync`/`bar.arrive`: barrier `id`, optional thread count.
+    Bar { id: Src, count: Option<Src>, arrive: bool },
+    /// `bar.red.popc/and/or`.
+    BarRed { id: Src, op: u8, d: Reg, p: Src, negate: bool },
+    Shfl { mode: ShflMode, d: Reg, dp: Option<Reg>, a: Src, b: Src, c: Src },
+    Vote { mode: VoteMode, d: Reg, a: Src, negate: bool },
+    Activemask { d: Reg },
+    /// No effect in the emulator (membar, fence, prefetch, nanosleep, …).
+    Nop,
+    Exit,
+    Ret,
+    Trap,
+    /// An instruction this emulator does not run yet; executing it faults.
+    Unsupported(String),
+}
+
+/// An instruction: operation, optional guard `(predicate register, negated)`,
+/// and the PTX source line for diagnostics.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inst {
+    pub op: Op,
+    pub guard: Option<(Reg, bool)>,
+    pub line: u32,
+}
+
+/// A lowered kernel (`.entry`).
+#[derive(Clone, Debug)]
+pub struct Kernel {
+    pub name: String,
+    pub code: Vec<Inst>,
+    /// Number of register slots.
+    pub nregs: u32,
+    /// Bytes of static shared memory (dynamic shared memory follows, aligned to 16).
+    pub shared_size: u32,
+    /// Bytes of local memory per thread.
+    pub local_size: u32,
+    pub signature: crate::ptx::KernelSignature,
+    /// `.maxntid` / `.reqntid` product if given (threads per block limit).
+    pub max_threads: Option<u32>,
+}

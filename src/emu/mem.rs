@@ -1,0 +1,411 @@
+//! Kernel memory access: every load, store and atomic of a CTA goes through
+//! here and is checked (PTX ISA §5.1 state spaces, §6.4.1 generic
+//! addressing). Global addresses must lie in a live allocation; shared, local
+//! and parameter offsets inside their CTA, thread or launch buffers; every
+//! access naturally aligned. A failed check becomes a [`Fault`], never a host
+//! memory access.
+
+use super::ir::{AtomOp, Space, Ty};
+use std::sync::atomic::{AtomicU16, AtomicU32, AtomicU64, AtomicU8, Ordering};
+
+/// Generic addresses of shared memory: `SHARED_WINDOW + offset`.
+pub const SHARED_WINDOW: u64 = 0x4000_0000_0000_0000;
+/// Generic addresses of the thread's local memory: `LOCAL_WINDOW + offset`.
+pub const LOCAL_WINDOW: u64 = 0x5000_0000_0000_0000;
+const WINDOW_SIZE: u64 = 1 << 32;
+
+/// What went wrong in a kernel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultKind {
+    /// → `CUDA_ERROR_ILLEGAL_ADDRESS`
+    IllegalAddress,
+    /// → `CUDA_ERROR_MISALIGNED_ADDRESS`
+    MisalignedAddress,
+    /// `trap` → `CUDA_ERROR_LAUNCH_FAILED`
+    Trap,
+    /// An instruction the emulator cannot run → `CUDA_ERROR_NOT_SUPPORTED`... reported as
+    /// `CUDA_ERROR_ILLEGAL_INSTRUCTION`.
+    Unsupported,
+    IllegalInstruction,
+}
+
+/// A kernel fault with where and who.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fault {
+    pub kind: FaultKind,
+    pub addr: u64,
+    /// PTX source line of the faulting instruction.
+    pub line: u32,
+    pub ctaid: [u32; 3],
+    pub tid: [u32; 3],
+    pub message: String,
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} (PTX line {}, block ({},{},{}), thread ({},{},{}))",
+            self.message, self.line, self.ctaid[0], self.ctaid[1], self.ctaid[2], self.tid[0], self.tid[1], self.tid[2]
+        )
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Loc {
+    Global(u64),
+    Shared(usize),
+    Local(usize),
+    Param(usize),
+}
+
+/// One CTA's memories and the launch-wide views it needs.
+pub struct Cta<'a> {
+    pub shared: Vec<u8>,
+    /// `nthreads × local_size` bytes.
+    pub local: Vec<u8>,
+    pub local_size: u32,
+    pub params: &'a [u8],
+    /// Sorted `(start, end)` of live device allocations.
+    pub global: &'a [(u64, u64)],
+    /// Last global range hit (a one-entry lookup cache).
+    cache: (u64, u64),
+    pub ctaid: [u32; 3],
+    pub ntid: [u32; 3],
+    /// PTX line of the instruction being run (for fault reports).
+    pub line: u32,
+}
+
+fn space_name(s: Space) -> &'static str {
+    match s {
+        Space::Global => "global",
+        Space::Shared => "shared",
+        Space::Local => "local",
+        Space::Param => "param",
+        Space::Generic => "generic",
+    }
+}
+
+impl<'a> Cta<'a> {
+    pub fn new(
+        shared_bytes: u32,
+        local_size: u32,
+        nthreads: u32,
+        params: &'a [u8],
+        global: &'a [(u64, u64)],
+        ctaid: [u32; 3],
+        ntid: [u32; 3],
+    ) -> Self {
+        Cta {
+            shared: vec![0; shared_bytes as usize],
+            local: vec![0; local_size as usize * nthreads as usize],
+            local_size,
+            params,
+            global,
+            cache: (1, 0),
+            ctaid,
+            ntid,
+            line: 0,
+        }
+    }
+
+    /// Reuses this CTA's buffers for another block (zeroing shared and local memory).
+    pub fn reset(&mut self, ctaid: [u32; 3]) {
+        self.shared.fill(0);
+        self.local.fill(0);
+        self.ctaid = ctaid;
+    }
+
+    /// Builds a fault for the thread with linear index `thread`.
+    pub fn fault(&self, kind: FaultKind, addr: u64, thread: u32, _pc: u32, message: String) -> Fault {
+        let n = self.ntid;
+        let tid = [thread % n[0].max(1), (thread / n[0].max(1)) % n[1].max(1), thread / (n[0] * n[1]).max(1)];
+        Fault { kind, addr, line: self.line, ctaid: self.ctaid, tid, message }
+    }
+
+    fn global_ok(&mut self, addr: u64, size: u64) -> bool {
+        let Some(end) = addr.checked_add(size) else { return false };
+        if addr >= self.cache.0 && end <= self.cache.1 {
+            return true;
+        }
+        let i = self.global.partition_point(|r| r.0 <= addr);
+        if i == 0 {
+            return false;
+        }
+        let r = self.global[i - 1];
+        if end <= r.1 {
+            self.cache = r;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn resolve(&mut self, space: Space, addr: u64, size: u32, thread: u32, what: &str) -> Result<Loc, Fault> {
+        if size > 1 && addr % size as u64 != 0 {
+            return Err(self.fault(
+                FaultKind::MisalignedAddress,
+                addr,
+                thread,
+                0,
+                format!("misaligned {} {what} of {size} bytes at {addr:#x}", space_name(space)),
+            ));
+        }
+        let s = size as u64;
+        let loc = match space {
+            Space::Generic if (SHARED_WINDOW..SHARED_WINDOW + WINDOW_SIZE).contains(&addr) => {
+                return self.resolve(Space::Shared, addr - SHARED_WINDOW, size, thread, what)
+            }
+            Space::Generic if (LOCAL_WINDOW..LOCAL_WINDOW + WINDOW_SIZE).contains(&addr) => {
+                return self.resolve(Space::Local, addr - LOCAL_WINDOW, size, thread, what)
+            }
+            Space::Generic | Space::Global => self.global_ok(addr, s).then_some(Loc::Global(addr)),
+            Space::Shared => (addr.checked_add(s).is_some_and(|e| e <= self.shared.len() as u64)).then_some(Loc::Shared(addr as usize)),
+            Space::Local => (addr.checked_add(s).is_some_and(|e| e <= self.local_size as u64))
+                .then(|| Loc::Local(thread as usize * self.local_size as usize + addr as usize)),
+            Space::Param => (addr.checked_add(s).is_some_and(|e| e <= self.params.len() as u64)).then_some(Loc::Param(addr as usize)),
+        };
+        loc.ok_or_else(|| {
+            let detail = match space {
+                Space::Shared => format!(" (shared memory is {} bytes)", self.shared.len()),
+                Space::Local => format!(" (local memory is {} bytes per thread)", self.local_size),
+                Space::Param => format!(" (parameters are {} bytes)", self.params.len()),
+                _ => " (not inside any live allocation)".to_string(),
+            };
+            self.fault(
+                FaultKind::IllegalAddress,
+                addr,
+                thread,
+                0,
+                format!("out-of-bounds {} {what} of {size} bytes at {addr:#x}{detail}", space_name(space)),
+            )
+        })
+    }
+
+    /// Checks the alignment of a whole vector access (`.v2`/`.v4`: aligned to its total size).
+    pub fn check_vector_align(&mut self, space: Space, addr: u64, total: u32, thread: u32) -> Result<(), Fault> {
+        if total.is_power_of_two() && addr % total as u64 != 0 {
+            return Err(self.fault(
+                FaultKind::MisalignedAddress,
+                addr,
+                thread,
+                0,
+                format!("misaligned {} vector access of {total} bytes at {addr:#x}", space_name(space)),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn load(&mut self, space: Space, addr: u64, size: u32, thread: u32) -> Result<u64, Fault> {
+        let loc = self.resolve(space, addr, size, thread, "load")?;
+        Ok(match loc {
+            Loc::Global(a) => read_global(a, size),
+            Loc::Shared(o) => read_le(&self.shared[o..o + size as usize]),
+            Loc::Local(o) => read_le(&self.local[o..o + size as usize]),
+            Loc::Param(o) => read_le(&self.params[o..o + size as usize]),
+        })
+    }
+
+    pub fn store(&mut self, space: Space, addr: u64, size: u32, v: u64, thread: u32) -> Result<(), Fault> {
+        let loc = self.resolve(space, addr, size, thread, "store")?;
+        match loc {
+            Loc::Global(a) => write_global(a, size, v),
+            Loc::Shared(o) => write_le(&mut self.shared[o..o + size as usize], v),
+            Loc::Local(o) => write_le(&mut self.local[o..o + size as usize], v),
+            Loc::Param(_) => {
+                return Err(self.fault(FaultKind::IllegalAddress, addr, thread, 0, "store to kernel parameter space".into()))
+            }
+        }
+        Ok(())
+    }
+
+    /// An atomic read-modify-write; returns the old value. Global memory uses
+    /// host atomics (CTAs run on several host threads); shared and local
+    /// memory belong to this CTA's host thread alone.
+    #[allow(clippy::too_many_arguments)]
+    pub fn atomic(&mut self, space: Space, op: AtomOp, ty: Ty, addr: u64, b: u64, c: u64, thread: u32) -> Result<u64, Fault> {
+        let size = ty.size();
+        let loc = self.resolve(space, addr, size, thread, "atomic")?;
+        Ok(match loc {
+            Loc::Global(a) => atomic_global(a, size, |old| atom_apply(op, ty, old, b, c)),
+            Loc::Shared(o) => {
+                let old = read_le(&self.shared[o..o + size as usize]);
+                write_le(&mut self.shared[o..o + size as usize], atom_apply(op, ty, old, b, c));
+                old
+            }
+            Loc::Local(o) => {
+                let old = read_le(&self.local[o..o + size as usize]);
+                write_le(&mut self.local[o..o + size as usize], atom_apply(op, ty, old, b, c));
+                old
+            }
+            Loc::Param(_) => {
+                return Err(self.fault(FaultKind::IllegalAddress, addr, thread, 0, "atomic on kernel parameter space".into()))
+            }
+        })
+    }
+
+    /// `cvta`: between a state space's addresses and generic addresses.
+    pub fn cvta(&self, space: Space, to_generic: bool, a: u64, _thread: u32) -> u64 {
+        let window = match space {
+            Space::Shared => SHARED_WINDOW,
+            Space::Local => LOCAL_WINDOW,
+            _ => return a,
+        };
+        if to_generic {
+            window.wrapping_add(a & 0xffff_ffff)
+        } else {
+            a.wrapping_sub(window)
+        }
+    }
+
+    /// `isspacep`: whether a generic address falls in a state space's window.
+    pub fn isspace(&mut self, space: Space, a: u64) -> bool {
+        let in_shared = (SHARED_WINDOW..SHARED_WINDOW + WINDOW_SIZE).contains(&a);
+        let in_local = (LOCAL_WINDOW..LOCAL_WINDOW + WINDOW_SIZE).contains(&a);
+        match space {
+            Space::Shared => in_shared,
+            Space::Local => in_local,
+            Space::Global => !in_shared && !in_local && self.global_ok(a, 1),
+            _ => false,
+        }
+    }
+}
+
+fn read_le(b: &[u8]) -> u64 {
+    let mut x = [0u8; 8];
+    x[..b.len()].copy_from_slice(b);
+    u64::from_le_bytes(x)
+}
+
+fn write_le(b: &mut [u8], v: u64) {
+    let n = b.len();
+    b.copy_from_slice(&v.to_le_bytes()[..n]);
+}
+
+// Global memory is accessed with relaxed atomics: CTAs on other host threads
+// may touch the same bytes (a data race in CUDA terms, but never undefined
+// behaviour here), and relaxed loads and stores compile to plain moves.
+
+fn read_global(a: u64, size: u32) -> u64 {
+    // SAFETY (all arms): `a` lies with `size` bytes inside a live allocation
+    // (checked by `resolve` against the snapshot taken under the address-space
+    // read lock, which the launch holds so nothing is freed meanwhile) and is
+    // aligned to `size` (checked by `resolve`).
+    unsafe {
+        match size {
+            1 => AtomicU8::from_ptr(a as *mut u8).load(Ordering::Relaxed) as u64,
+            2 => AtomicU16::from_ptr(a as *mut u16).load(Ordering::Relaxed) as u64,
+            4 => AtomicU32::from_ptr(a as *mut u32).load(Ordering::Relaxed) as u64,
+            _ => AtomicU64::from_ptr(a as *mut u64).load(Ordering::Relaxed),
+        }
+    }
+}
+
+fn write_global(a: u64, size: u32, v: u64) {
+    // SAFETY: as in `read_global`.
+    unsafe {
+        match size {
+            1 => AtomicU8::from_ptr(a as *mut u8).store(v as u8, Ordering::Relaxed),
+            2 => AtomicU16::from_ptr(a as *mut u16).store(v as u16, Ordering::Relaxed),
+            4 => AtomicU32::from_ptr(a as *mut u32).store(v as u32, Ordering::Relaxed),
+            _ => AtomicU64::from_ptr(a as *mut u64).store(v, Ordering::Relaxed),
+        }
+    }
+}
+
+fn atomic_global(a: u64, size: u32, f: impl Fn(u64) -> u64) -> u64 {
+    // SAFETY: as in `read_global`; atomics are only lowered for 4- and 8-byte types.
+    unsafe {
+        if size == 4 {
+            let at = AtomicU32::from_ptr(a as *mut u32);
+            let mut old = at.load(Ordering::Relaxed);
+            loop {
+                match at.compare_exchange_weak(old, f(old as u64) as u32, Ordering::AcqRel, Ordering::Relaxed) {
+                    Ok(v) => return v as u64,
+                    Err(v) => old = v,
+                }
+            }
+        } else {
+            let at = AtomicU64::from_ptr(a as *mut u64);
+            let mut old = at.load(Ordering::Relaxed);
+            loop {
+                match at.compare_exchange_weak(old, f(old), Ordering::AcqRel, Ordering::Relaxed) {
+                    Ok(v) => return v,
+                    Err(v) => old = v,
+                }
+            }
+        }
+    }
+}
+
+/// The new value of an atomic operation (PTX ISA §9.7.13.5, `atom`).
+pub fn atom_apply(op: AtomOp, ty: Ty, old: u64, b: u64, c: u64) -> u64 {
+    use super::alu::ext;
+    let mask = if ty.size() == 8 { u64::MAX } else { 0xffff_ffff };
+    let r = match (op, ty) {
+        (AtomOp::Add, Ty::F32) => (f32::from_bits(old as u32) + f32::from_bits(b as u32)).to_bits() as u64,
+        (AtomOp::Add, Ty::F64) => (f64::from_bits(old) + f64::from_bits(b)).to_bits(),
+        (AtomOp::Add, _) => old.wrapping_add(b),
+        (AtomOp::Min, _) if ty.is_signed() => (ext(old, ty) as i64).min(ext(b, ty) as i64) as u64,
+        (AtomOp::Max, _) if ty.is_signed() => (ext(old, ty) as i64).max(ext(b, ty) as i64) as u64,
+        (AtomOp::Min, _) => (old & mask).min(b & mask),
+        (AtomOp::Max, _) => (old & mask).max(b & mask),
+        (AtomOp::And, _) => old & b,
+        (AtomOp::Or, _) => old | b,
+        (AtomOp::Xor, _) => old ^ b,
+        (AtomOp::Exch, _) => b,
+        (AtomOp::Cas, _) => {
+            if old & mask == b & mask {
+                c
+            } else {
+                old
+            }
+        }
+        (AtomOp::Inc, _) => {
+            if old & mask >= b & mask {
+                0
+            } else {
+                old + 1
+            }
+        }
+        (AtomOp::Dec, _) => {
+            if old & mask == 0 || old & mask > b & mask {
+                b
+            } else {
+                old - 1
+            }
+        }
+    };
+    r & mask
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomics_follow_the_isa() {
+        assert_eq!(atom_apply(AtomOp::Inc, Ty::U32, 5, 5, 0), 0);
+        assert_eq!(atom_apply(AtomOp::Inc, Ty::U32, 4, 5, 0), 5);
+        assert_eq!(atom_apply(AtomOp::Dec, Ty::U32, 0, 7, 0), 7);
+        assert_eq!(atom_apply(AtomOp::Cas, Ty::U32, 3, 3, 9), 9);
+        assert_eq!(atom_apply(AtomOp::Cas, Ty::U32, 3, 4, 9), 3);
+        assert_eq!(atom_apply(AtomOp::Min, Ty::S32, 0xffff_ffff, 1, 0), 0xffff_ffff);
+        assert_eq!(atom_apply(AtomOp::Add, Ty::F32, 1f32.to_bits() as u64, 2f32.to_bits() as u64, 0), 3f32.to_bits() as u64);
+    }
+
+    #[test]
+    fn shared_and_local_bounds() {
+        let params = [0u8; 8];
+        let mut cta = Cta::new(64, 16, 2, &params, &[], [0; 3], [2, 1, 1]);
+        cta.store(Space::Shared, 60, 4, 7, 0).unwrap();
+        assert_eq!(cta.load(Space::Generic, SHARED_WINDOW + 60, 4, 0).unwrap(), 7);
+        assert_eq!(cta.load(Space::Shared, 64, 4, 0).unwrap_err().kind, FaultKind::IllegalAddress);
+        assert_eq!(cta.load(Space::Shared, 2, 4, 0).unwrap_err().kind, FaultKind::MisalignedAddress);
+        cta.store(Space::Local, 8, 8, 42, 1).unwrap();
+        assert_eq!(cta.load(Space::Local, 8, 8, 0).unwrap(), 0, "local memory is per thread");
+        assert_eq!(cta.load(Space::Generic, LOCAL_WINDOW + 8, 8, 1).unwrap(), 42);
+        assert_eq!(cta.load(Space::Global, 0x1000, 4, 0).unwrap_err().kind, FaultKind::IllegalAddress);
+        assert!(cta.store(Space::Param, 0, 4, 1, 0).is_err());
+    }
+}

@@ -1,0 +1,13 @@
+//! softcuda: a drop-in `libcuda.so.1` that runs CUDA programs' PTX kernels on
+//! an in-process SIMT emulator.
+//!
+//! Architecture (see DESIGN.md beside the repository): a CUDA program calls
+//! the C exports in [`driver`]; modules go through [`ptx`] (text → AST →
+//! kernel signatures) and [`emu`] (AST → IR → warps on host threads), which
+//! reads and writes device memory through [`memory`]. Each layer knows only
+//! the one below it; only `driver` contains `extern "C"`.
+
+pub mod driver;
+pub mod emu;
+pub mod memory;
+pub mod ptx;

@@ -1,0 +1,251 @@
+//! Runs the C programs in `ctests/` against the freshly built driver.
+//!
+//! Each program is compiled with `cc -Wall -Wextra -Werror -Iinclude`, linked
+//! with `-lcuda` from `target/<profile>` (the cdylib `cargo test` builds next
+//! to this test binary), and run with `LD_LIBRARY_PATH` pointing there, so it
+//! loads our `libcuda.so.1`. Launching programs get `ctests/kernels.ptx` as
+//! argv[1]. A program passes when it exits 0 (and says `PASS <name>`).
+//!
+//! Environment: `CC` picks the C compiler (default `cc`);
+//! `SOFTCUDA_CTEST_TIMEOUT` is the per-program limit in seconds (default 300);
+//! `CI=true` turns a missing NVIDIA toolkit from a skip into a failure.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The directory holding the driver: target/<profile> (this binary is
+/// target/<profile>/deps/ctests-<hash>). `cargo build` puts libcuda.so
+/// there; `cargo test` leaves its fresh copy in deps/, so the newer of the two
+/// is used. A libcuda.so.1 -> libcuda.so link is made beside it when missing.
+fn lib_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let exe = std::env::current_exe().expect("current_exe");
+        let deps = exe.parent().expect("test binary has a parent directory");
+        let profile = deps
+            .parent()
+            .unwrap_or_else(|| panic!("cannot find target/<profile> from {}", exe.display()));
+        let modified = |dir: &Path| {
+            fs::metadata(dir.join("libcuda.so"))
+                .and_then(|m| m.modified())
+                .ok()
+        };
+        let dir = match (modified(profile), modified(deps)) {
+            (Some(a), Some(b)) if b > a => deps,
+            (Some(_), _) => profile,
+            (None, Some(_)) => deps,
+            (None, None) => panic!(
+                "libcuda.so is missing from {} and {}: the driver cdylib should be built \
+                 by `cargo test` (crate-type includes \"cdylib\"); try `cargo build --lib`",
+                profile.display(),
+                deps.display()
+            ),
+        }
+        .to_path_buf();
+        // Programs linked with -lcuda ask for the SONAME, libcuda.so.1.
+        let so = dir.join("libcuda.so");
+        let so1 = dir.join("libcuda.so.1");
+        let same = |a: &Path, b: &Path| match (fs::canonicalize(a), fs::canonicalize(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        };
+        if !same(&so, &so1) {
+            let _ = fs::remove_file(&so1); // stale copy or dangling link
+            match std::os::unix::fs::symlink("libcuda.so", &so1) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => panic!("cannot create {}: {e}", so1.display()),
+            }
+        }
+        assert!(
+            same(&so, &so1),
+            "{} does not lead to {}",
+            so1.display(),
+            so.display()
+        );
+        dir
+    })
+}
+
+/// target/<profile>/ctests: where the C programs are built.
+fn build_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    let profile = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>");
+    let dir = profile.join("ctests");
+    fs::create_dir_all(&dir).expect("create ctests build dir");
+    dir
+}
+
+fn ptx_path() -> PathBuf {
+    let p = repo().join("ctests").join("kernels.ptx");
+    assert!(
+        p.is_file(),
+        "{} is missing (ctests/regen.sh makes it)",
+        p.display()
+    );
+    p
+}
+
+/// Compiles ctests/<name>.c into <build dir>/<out>, with `include` as the
+/// directory that supplies <cuda.h>.
+fn compile(name: &str, out: &str, include: &Path) -> PathBuf {
+    let src = repo().join("ctests").join(format!("{name}.c"));
+    let exe = build_dir().join(out);
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
+    let output = Command::new(&cc)
+        .args(["-Wall", "-Wextra", "-Werror", "-g"])
+        .arg("-I")
+        .arg(include)
+        .arg(&src)
+        .arg("-o")
+        .arg(&exe)
+        .arg("-L")
+        .arg(lib_dir())
+        .arg("-lcuda")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run C compiler `{cc}`: {e}"));
+    assert!(
+        output.status.success(),
+        "compiling {} against {} failed ({}):\n{}{}",
+        src.display(),
+        include.display(),
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    exe
+}
+
+/// Runs a compiled program against our libcuda.so.1 and asserts it passed.
+fn run(exe: &Path, pass_name: &str) {
+    let timeout = std::env::var("SOFTCUDA_CTEST_TIMEOUT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map(Duration::from_secs)
+        .unwrap_or(Duration::from_secs(300));
+    let ld_path = match std::env::var_os("LD_LIBRARY_PATH") {
+        Some(old) if !old.is_empty() => {
+            let mut p = lib_dir().as_os_str().to_owned();
+            p.push(":");
+            p.push(old);
+            p
+        }
+        _ => lib_dir().as_os_str().to_owned(),
+    };
+    let out_path = exe.with_extension("stdout");
+    let err_path = exe.with_extension("stderr");
+    let mut child = Command::new(exe)
+        .arg(ptx_path())
+        .env("LD_LIBRARY_PATH", ld_path)
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(&out_path).expect("stdout file"))
+        .stderr(fs::File::create(&err_path).expect("stderr file"))
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", exe.display()));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break Some(status);
+        }
+        if start.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stdout = fs::read_to_string(&out_path).unwrap_or_default();
+    let stderr = fs::read_to_string(&err_path).unwrap_or_default();
+    let report = |what: String| -> ! {
+        panic!(
+            "{} {what}\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
+            exe.display()
+        )
+    };
+    match status {
+        None => report(format!("timed out after {timeout:?}")),
+        Some(s) if !s.success() => report(format!("failed: {s}")),
+        Some(_) if !stdout.contains(&format!("PASS {pass_name}")) => {
+            report(format!("exited 0 without printing `PASS {pass_name}`"))
+        }
+        Some(_) => {}
+    }
+}
+
+fn ctest(name: &str) {
+    let exe = compile(name, name, &repo().join("include"));
+    run(&exe, name);
+}
+
+#[test]
+fn device_query() {
+    ctest("device_query");
+}
+
+#[test]
+fn context() {
+    ctest("context");
+}
+
+#[test]
+fn memory() {
+    ctest("memory");
+}
+
+#[test]
+fn launch() {
+    ctest("launch");
+}
+
+/// The NVIDIA toolkit's include directory, or None (skip) outside CI.
+fn nvidia_include() -> Option<PathBuf> {
+    let ci = std::env::var("CI").map(|v| v == "true").unwrap_or(false);
+    let fail = |why: String| -> Option<PathBuf> {
+        if ci {
+            panic!("CI=true and the NVIDIA toolkit is unavailable: {why}");
+        }
+        eprintln!("skipping the NVIDIA-header build: {why}");
+        None
+    };
+    let script = repo().join("scripts").join("install-toolkit.sh");
+    let out = match Command::new(&script).stderr(Stdio::inherit()).output() {
+        Ok(o) => o,
+        Err(e) => return fail(format!("cannot run {}: {e}", script.display())),
+    };
+    if !out.status.success() {
+        return fail(format!("{} failed: {}", script.display(), out.status));
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let root = stdout.lines().last().unwrap_or("").trim();
+    let include = Path::new(root).join("include");
+    if !include.join("cuda.h").is_file() {
+        return fail(format!("no cuda.h under {}", include.display()));
+    }
+    Some(include)
+}
+
+/// The same program, built against our header and against NVIDIA's, runs
+/// against our driver.
+#[test]
+fn nvidia_header() {
+    let ours = compile(
+        "nvidia_header",
+        "nvidia_header-ours",
+        &repo().join("include"),
+    );
+    run(&ours, "nvidia_header");
+    if let Some(include) = nvidia_include() {
+        let theirs = compile("nvidia_header", "nvidia_header-nvidia", &include);
+        run(&theirs, "nvidia_header");
+    }
+}
