@@ -16,62 +16,11 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::lib_dir;
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The directory holding the driver: target/<profile> (this binary is
-/// target/<profile>/deps/ctests-<hash>). `cargo build` puts libcuda.so
-/// there; `cargo test` leaves its fresh copy in deps/, so the newer of the two
-/// is used. A libcuda.so.1 -> libcuda.so link is made beside it when missing.
-fn lib_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let exe = std::env::current_exe().expect("current_exe");
-        let deps = exe.parent().expect("test binary has a parent directory");
-        let profile = deps
-            .parent()
-            .unwrap_or_else(|| panic!("cannot find target/<profile> from {}", exe.display()));
-        let modified = |dir: &Path| {
-            fs::metadata(dir.join("libcuda.so"))
-                .and_then(|m| m.modified())
-                .ok()
-        };
-        let dir = match (modified(profile), modified(deps)) {
-            (Some(a), Some(b)) if b > a => deps,
-            (Some(_), _) => profile,
-            (None, Some(_)) => deps,
-            (None, None) => panic!(
-                "libcuda.so is missing from {} and {}: the driver cdylib should be built \
-                 by `cargo test` (crate-type includes \"cdylib\"); try `cargo build --lib`",
-                profile.display(),
-                deps.display()
-            ),
-        }
-        .to_path_buf();
-        // Programs linked with -lcuda ask for the SONAME, libcuda.so.1.
-        let so = dir.join("libcuda.so");
-        let so1 = dir.join("libcuda.so.1");
-        let same = |a: &Path, b: &Path| match (fs::canonicalize(a), fs::canonicalize(b)) {
-            (Ok(x), Ok(y)) => x == y,
-            _ => false,
-        };
-        if !same(&so, &so1) {
-            let _ = fs::remove_file(&so1); // stale copy or dangling link
-            match std::os::unix::fs::symlink("libcuda.so", &so1) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => panic!("cannot create {}: {e}", so1.display()),
-            }
-        }
-        assert!(
-            same(&so, &so1),
-            "{} does not lead to {}",
-            so1.display(),
-            so.display()
-        );
-        dir
-    })
 }
 
 /// target/<profile>/ctests: where the C programs are built.

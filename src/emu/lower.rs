@@ -807,7 +807,10 @@ impl InstLowering<'_, '_> {
             "exit" => Op::Exit,
             "ret" => Op::Ret,
             "trap" => Op::Trap,
-            _ => Op::Unsupported(if m.all.is_empty() { op.to_string() } else { format!("{op}.{}", m.all.join(".")) }),
+            _ if KNOWN_OPCODES.contains(&op) => {
+                Op::Unsupported(if m.all.is_empty() { op.to_string() } else { format!("{op}.{}", m.all.join(".")) })
+            }
+            _ => return err(line, format!("unknown instruction '{op}'")),
         })
     }
 
@@ -829,6 +832,23 @@ impl InstLowering<'_, '_> {
         Ok(Op::Bin { op: bop, ty, f: m.fmods(), d, a, b })
     }
 }
+
+/// Every instruction name of the PTX ISA (9.x, chapter 9). A name outside
+/// this list is a syntax error (`CUDA_ERROR_INVALID_PTX`); a listed one the
+/// emulator does not run yet loads and faults only when executed.
+const KNOWN_OPCODES: &[&str] = &[
+    "abs", "activemask", "add", "addc", "alloca", "and", "applypriority", "atom", "bar", "barrier", "bfe", "bfi",
+    "bfind", "bmsk", "bra", "brev", "brkpt", "brx", "call", "clusterlaunchcontrol", "clz", "cnot", "copysign", "cos",
+    "cp", "createpolicy", "cvt", "cvta", "discard", "div", "dp2a", "dp4a", "elect", "ex2", "exit", "fence", "fma",
+    "fns", "getctarank", "griddepcontrol", "isspacep", "istypep", "ld", "ldmatrix", "ldu", "lg2", "lop3", "mad",
+    "mad24", "madc", "mapa", "match", "max", "mbarrier", "membar", "min", "mma", "mov", "movmatrix", "mul", "mul24",
+    "multimem", "nanosleep", "neg", "not", "or", "pmevent", "popc", "prefetch", "prefetchu", "prmt", "rcp", "red",
+    "redux", "rem", "ret", "rsqrt", "sad", "selp", "set", "setmaxnreg", "setp", "shf", "shfl", "shl", "shr", "sin",
+    "slct", "sqrt", "st", "stackrestore", "stacksave", "stmatrix", "sub", "subc", "suld", "suq", "sured", "sust",
+    "szext", "tanh", "tcgen05", "tensormap", "testp", "tex", "tld4", "trap", "txq", "vabsdiff", "vabsdiff2",
+    "vabsdiff4", "vadd", "vadd2", "vadd4", "vavrg2", "vavrg4", "vmad", "vmax", "vmax2", "vmax4", "vmin", "vmin2",
+    "vmin4", "vote", "vset", "vset2", "vset4", "vshl", "vshr", "vsub", "vsub2", "vsub4", "wgmma", "wmma", "xor",
+];
 
 fn int_ty(bits: u32) -> Ty {
     match bits {

@@ -11,6 +11,8 @@ pub mod launch;
 pub mod layout;
 pub mod lower;
 pub mod mem;
+#[cfg(test)]
+mod tests;
 
 pub use ir::Kernel;
 pub use launch::{run_grid, LaunchConfig, LaunchStats};

@@ -1,0 +1,340 @@
+//! Emulator tests on hand-written PTX: SIMT divergence and reconvergence,
+//! warp shuffles and votes, barriers, state spaces, and faults.
+
+use super::*;
+use crate::memory::{AddressSpace, AllocKind};
+
+const HEADER: &str = ".version 9.0\n.target sm_80\n.address_size 64\n";
+
+struct Rig {
+    space: AddressSpace,
+    module: LoadedModule,
+}
+
+impl Rig {
+    fn new(body: &str) -> Rig {
+        let mut space = AddressSpace::default();
+        let text = format!("{HEADER}{body}");
+        let module = load_module(&text, &mut space).unwrap_or_else(|e| panic!("load failed: {e}"));
+        Rig { space, module }
+    }
+
+    fn buffer(&mut self, words: usize) -> u64 {
+        self.space.alloc(words * 4, AllocKind::Device).expect("alloc")
+    }
+
+    fn read(&self, addr: u64, words: usize) -> Vec<u32> {
+        let p = self.space.host_ptr(addr, words * 4).expect("range") as *const u32;
+        // SAFETY: the range is inside a live allocation of this rig.
+        unsafe { std::slice::from_raw_parts(p, words) }.to_vec()
+    }
+
+    fn write(&self, addr: u64, data: &[u32]) {
+        let p = self.space.host_ptr(addr, data.len() * 4).expect("range") as *mut u32;
+        // SAFETY: the range is inside a live allocation of this rig.
+        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), p, data.len()) };
+    }
+
+    fn launch(&self, name: &str, grid: u32, block: u32, dyn_shared: u32, params: &[u64]) -> Result<LaunchStats, Fault> {
+        let k = self.module.kernels.get(name).expect("kernel");
+        let mut buf = vec![0u8; k.signature.total_size as usize];
+        for (p, v) in k.signature.params.iter().zip(params) {
+            let o = p.offset as usize;
+            buf[o..o + p.size as usize].copy_from_slice(&v.to_le_bytes()[..p.size as usize]);
+        }
+        let cfg = LaunchConfig { grid: [grid, 1, 1], block: [block, 1, 1], dyn_shared };
+        run_grid(k, &cfg, &buf, &self.space.ranges())
+    }
+}
+
+/// out[tid] = tid, computed through nested divergent branches and a loop
+/// whose trip count depends on the lane.
+const DIVERGE: &str = r#"
+.visible .entry diverge(.param .u64 out)
+{
+    .reg .pred %p<4>;
+    .reg .b32 %r<10>;
+    .reg .b64 %rd<4>;
+    ld.param.u64 %rd1, [out];
+    mov.u32 %r1, %tid.x;
+    mov.u32 %r2, 0;
+    and.b32 %r3, %r1, 1;
+    setp.eq.s32 %p1, %r3, 0;
+    @%p1 bra EVEN;
+    // odd lanes: count up to tid in steps of 1
+    mov.u32 %r4, 0;
+LOOP:
+    setp.ge.u32 %p2, %r4, %r1;
+    @%p2 bra DONE_ODD;
+    add.s32 %r4, %r4, 1;
+    bra.uni LOOP;
+DONE_ODD:
+    mov.u32 %r2, %r4;
+    bra.uni JOIN;
+EVEN:
+    and.b32 %r5, %r1, 2;
+    setp.ne.s32 %p3, %r5, 0;
+    @%p3 bra TWO;
+    mov.u32 %r2, %r1;
+    bra.uni JOIN;
+TWO:
+    add.s32 %r2, %r1, 0;
+JOIN:
+    // all lanes reconverged: ballot must see every lane
+    vote.sync.ballot.b32 %r6, 1, -1;
+    setp.ne.s32 %p1, %r6, -1;
+    @%p1 mov.u32 %r2, 999;
+    mul.wide.u32 %rd2, %r1, 4;
+    add.s64 %rd3, %rd1, %rd2;
+    st.global.u32 [%rd3], %r2;
+    ret;
+}
+"#;
+
+#[test]
+fn divergent_paths_reconverge_before_the_vote() {
+    let mut rig = Rig::new(DIVERGE);
+    let out = rig.buffer(64);
+    rig.launch("diverge", 1, 64, 0, &[out]).expect("launch");
+    let expect: Vec<u32> = (0..64).collect();
+    assert_eq!(rig.read(out, 64), expect);
+}
+
+const SHUFFLE: &str = r#"
+.visible .entry shuffles(.param .u64 out)
+{
+    .reg .pred %p<2>;
+    .reg .b32 %r<12>;
+    .reg .b64 %rd<6>;
+    ld.param.u64 %rd1, [out];
+    mov.u32 %r1, %laneid;
+    mul.lo.u32 %r2, %r1, 10;
+    shfl.sync.up.b32 %r3|%p1, %r2, 1, 0, -1;
+    shfl.sync.down.b32 %r4, %r2, 3, 31, -1;
+    shfl.sync.bfly.b32 %r5, %r2, 5, 31, -1;
+    shfl.sync.idx.b32 %r6, %r2, 7, 0x1c1f, -1;
+    selp.u32 %r7, 1, 0, %p1;
+    mul.wide.u32 %rd2, %r1, 20;
+    add.s64 %rd3, %rd1, %rd2;
+    st.global.v4.u32 [%rd3], {%r3, %r4, %r5, %r6};
+    st.global.u32 [%rd3+16], %r7;
+    ret;
+}
+"#;
+
+#[test]
+fn misaligned_vector_store_faults() {
+    let mut rig = Rig::new(SHUFFLE);
+    let out = rig.buffer(32 * 5 + 4);
+    // A 20-byte lane stride leaves lane 1's 16-byte vector store misaligned.
+    let res = rig.launch("shuffles", 1, 32, 0, &[out]);
+    assert_eq!(res.unwrap_err().kind, FaultKind::MisalignedAddress, "20-byte stride breaks v4 alignment on lane 1");
+}
+
+const SHUFFLE_ALIGNED: &str = r#"
+.visible .entry shuffles(.param .u64 out)
+{
+    .reg .pred %p<2>;
+    .reg .b32 %r<12>;
+    .reg .b64 %rd<6>;
+    ld.param.u64 %rd1, [out];
+    mov.u32 %r1, %laneid;
+    mul.lo.u32 %r2, %r1, 10;
+    shfl.sync.up.b32 %r3|%p1, %r2, 1, 0, -1;
+    shfl.sync.down.b32 %r4, %r2, 3, 31, -1;
+    shfl.sync.bfly.b32 %r5, %r2, 5, 31, -1;
+    shfl.sync.idx.b32 %r6, %r2, 7, 0x1c1f, -1;
+    selp.u32 %r7, 1, 0, %p1;
+    mul.wide.u32 %rd2, %r1, 32;
+    add.s64 %rd3, %rd1, %rd2;
+    st.global.v4.u32 [%rd3], {%r3, %r4, %r5, %r6};
+    st.global.u32 [%rd3+16], %r7;
+    ret;
+}
+"#;
+
+#[test]
+fn shuffle_up_down_bfly_idx_with_clamp_and_segments() {
+    let mut rig = Rig::new(SHUFFLE_ALIGNED);
+    let out = rig.buffer(32 * 8);
+    rig.launch("shuffles", 1, 32, 0, &[out]).expect("launch");
+    let v = rig.read(out, 32 * 8);
+    for l in 0..32u32 {
+        let row = &v[l as usize * 8..l as usize * 8 + 5];
+        let up = if l >= 1 { (l - 1) * 10 } else { l * 10 };
+        let down = if l + 3 <= 31 { (l + 3) * 10 } else { l * 10 };
+        let bfly = (l ^ 5) * 10;
+        // c = 0x1c1f: segment mask 0x1c → segments of 4 lanes; idx 7 → lane 3 of the segment.
+        let idx = ((l & 0x1c) | (7 & !0x1c & 0x1f)) * 10;
+        assert_eq!(row, &[up, down, bfly, idx, (l >= 1) as u32], "lane {l}");
+    }
+}
+
+const BARRIER: &str = r#"
+.visible .entry reverse(.param .u64 data)
+{
+    .reg .b32 %r<8>;
+    .reg .b64 %rd<6>;
+    .shared .align 4 .b8 tile[1024];
+    ld.param.u64 %rd1, [data];
+    mov.u32 %r1, %tid.x;
+    mov.u32 %r2, %ntid.x;
+    mul.wide.u32 %rd2, %r1, 4;
+    add.s64 %rd3, %rd1, %rd2;
+    ld.global.u32 %r3, [%rd3];
+    mov.u32 %r4, tile;
+    shl.b32 %r5, %r1, 2;
+    add.s32 %r6, %r4, %r5;
+    st.shared.u32 [%r6], %r3;
+    bar.sync 0;
+    sub.s32 %r7, %r2, %r1;
+    sub.s32 %r7, %r7, 1;
+    shl.b32 %r7, %r7, 2;
+    add.s32 %r7, %r4, %r7;
+    ld.shared.u32 %r3, [%r7];
+    st.global.u32 [%rd3], %r3;
+    ret;
+}
+"#;
+
+#[test]
+fn barrier_orders_shared_memory_across_warps() {
+    let mut rig = Rig::new(BARRIER);
+    let data = rig.buffer(256);
+    let input: Vec<u32> = (0..256).map(|i| i * 3 + 1).collect();
+    rig.write(data, &input);
+    rig.launch("reverse", 1, 256, 0, &[data]).expect("launch");
+    let expect: Vec<u32> = input.iter().rev().copied().collect();
+    assert_eq!(rig.read(data, 256), expect);
+}
+
+const DYNAMIC_SHARED_AND_LOCAL: &str = r#"
+.extern .shared .align 16 .b8 dyn[];
+.global .align 4 .u32 bias = 100;
+.visible .entry dyn_local(.param .u64 out, .param .u32 n)
+{
+    .local .align 4 .b8 arr[64];
+    .reg .pred %p<2>;
+    .reg .b32 %r<10>;
+    .reg .b64 %rd<8>;
+    ld.param.u64 %rd1, [out];
+    ld.param.u32 %r9, [n];
+    mov.u32 %r1, %tid.x;
+    mov.u64 %rd2, arr;
+    cvta.local.u64 %rd3, %rd2;
+    st.u32 [%rd3+8], %r1;
+    ld.local.u32 %r2, [arr+8];
+    mov.u32 %r3, dyn;
+    shl.b32 %r4, %r1, 2;
+    add.s32 %r5, %r3, %r4;
+    st.shared.u32 [%r5], %r2;
+    bar.sync 0;
+    ld.shared.u32 %r6, [dyn];
+    ld.global.u32 %r7, [bias];
+    add.s32 %r6, %r6, %r7;
+    add.s32 %r6, %r6, %r2;
+    add.s32 %r6, %r6, %r9;
+    mov.u32 %r8, %dynamic_smem_size;
+    add.s32 %r6, %r6, %r8;
+    mul.wide.u32 %rd4, %r1, 4;
+    add.s64 %rd5, %rd1, %rd4;
+    st.global.u32 [%rd5], %r6;
+    ret;
+}
+"#;
+
+#[test]
+fn dynamic_shared_local_and_global_variables() {
+    let mut rig = Rig::new(DYNAMIC_SHARED_AND_LOCAL);
+    let out = rig.buffer(40);
+    rig.launch("dyn_local", 1, 40, 160, &[out, 7]).expect("launch");
+    let expect: Vec<u32> = (0..40).map(|t| 100 + t + 7 + 160).collect();
+    assert_eq!(rig.read(out, 40), expect);
+    // Too little dynamic shared memory: thread 39 stores past its end.
+    assert_eq!(rig.launch("dyn_local", 1, 40, 64, &[out, 7]).unwrap_err().kind, FaultKind::IllegalAddress);
+}
+
+const FAULTS: &str = r#"
+.visible .entry store_at(.param .u64 p)
+{
+    .reg .b32 %r<2>;
+    .reg .b64 %rd<2>;
+    ld.param.u64 %rd1, [p];
+    mov.u32 %r1, 5;
+    st.global.u32 [%rd1], %r1;
+    ret;
+}
+.visible .entry traps()
+{
+    trap;
+    ret;
+}
+"#;
+
+#[test]
+fn faults_name_the_kind_address_and_thread() {
+    let mut rig = Rig::new(FAULTS);
+    let buf = rig.buffer(1);
+    rig.launch("store_at", 2, 32, 0, &[buf]).expect("in bounds");
+    assert_eq!(rig.read(buf, 1), vec![5]);
+    let f = rig.launch("store_at", 1, 32, 0, &[buf + 4]).unwrap_err();
+    assert_eq!((f.kind, f.addr), (FaultKind::IllegalAddress, buf + 4));
+    assert!(f.message.contains("out-of-bounds global store"), "{}", f.message);
+    assert!(f.line > 0);
+    let f = rig.launch("store_at", 1, 1, 0, &[buf + 2]).unwrap_err();
+    assert_eq!(f.kind, FaultKind::MisalignedAddress);
+    let f = rig.launch("store_at", 1, 1, 0, &[0x10]).unwrap_err();
+    assert_eq!(f.kind, FaultKind::IllegalAddress);
+    assert_eq!(rig.launch("traps", 3, 1, 0, &[]).unwrap_err().kind, FaultKind::Trap);
+}
+
+#[test]
+fn unknown_instructions_and_registers_are_ptx_errors() {
+    let mut space = AddressSpace::default();
+    let bad = format!("{HEADER}.visible .entry k()\n{{\n.reg .b32 %r<2>;\nfrobnicate.u32 %r1, %r1;\nret;\n}}\n");
+    match load_module(&bad, &mut space) {
+        Err(LoadError::Lower(e)) => {
+            assert_eq!(e.line, 7);
+            assert!(e.message.contains("frobnicate"));
+        }
+        other => panic!("expected a lowering error, got {other:?}"),
+    }
+    let bad = format!("{HEADER}.visible .entry k()\n{{\nmov.u32 %r9, 1;\nret;\n}}\n");
+    assert!(matches!(load_module(&bad, &mut space), Err(LoadError::Lower(_))));
+    let bad = format!("{HEADER}.visible .entry k(\n{{\n");
+    match load_module(&bad, &mut space) {
+        Err(LoadError::Parse(e)) => assert!(e.line >= 4, "{e}"),
+        other => panic!("expected a parse error, got {other:?}"),
+    }
+}
+
+#[test]
+fn unsupported_known_instructions_load_and_fault_when_run() {
+    let mut space = AddressSpace::default();
+    let text = format!("{HEADER}.visible .entry k()\n{{\n.reg .b32 %r<3>;\ndp4a.u32.u32 %r1, %r1, %r1, %r2;\nret;\n}}\n");
+    let m = load_module(&text, &mut space).expect("loads");
+    assert_eq!(m.warnings.len(), 1);
+    let k = &m.kernels["k"];
+    let cfg = LaunchConfig { grid: [1, 1, 1], block: [1, 1, 1], dyn_shared: 0 };
+    assert_eq!(run_grid(k, &cfg, &[], &[]).unwrap_err().kind, FaultKind::Unsupported);
+}
+
+#[test]
+fn many_ctas_on_several_threads_with_global_atomics() {
+    let text = r#"
+.visible .entry count(.param .u64 c)
+{
+    .reg .b32 %r<2>;
+    .reg .b64 %rd<2>;
+    ld.param.u64 %rd1, [c];
+    atom.global.add.u32 %r1, [%rd1], 1;
+    red.global.add.u32 [%rd1+4], 2;
+    ret;
+}
+"#;
+    let mut rig = Rig::new(text);
+    let c = rig.buffer(2);
+    let stats = rig.launch("count", 500, 96, 0, &[c]).expect("launch");
+    assert_eq!(rig.read(c, 2), vec![500 * 96, 2 * 500 * 96]);
+    assert!(stats.thread_instructions >= 500 * 96 * 3);
+}
