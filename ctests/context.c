@@ -92,9 +92,20 @@ int main(void)
     ASSERT(got == dev, "primary context device %d", got);
     alloc_works();
     OK(cuCtxSynchronize());
+    OK(cuDevicePrimaryCtxRelease(dev));
+    OK(cuDevicePrimaryCtxRelease(dev));
+    /* The last release resets the primary context: it is still current on
+       this thread, but using it reports that it was destroyed. */
+    CUdeviceptr q = 0;
+    CHECK(cuMemAlloc(&q, 16), CUDA_ERROR_CONTEXT_IS_DESTROYED);
+    OK(cuCtxSetCurrent(NULL));
+    /* A new retain gives a working primary context. */
+    OK(cuDevicePrimaryCtxRetain(&prim, dev));
+    OK(cuCtxSetCurrent(prim));
+    alloc_works();
     OK(cuCtxSetCurrent(NULL));
     OK(cuDevicePrimaryCtxRelease(dev));
-    OK(cuDevicePrimaryCtxRelease(dev));
+    CHECK(cuDevicePrimaryCtxRelease(dev), CUDA_ERROR_INVALID_CONTEXT);
 
     return ct_pass("context");
 }

@@ -115,6 +115,12 @@ int main(int argc, char **argv)
     OK(cuEventQuery(stop));
     float ms = -1.0f;
     OK(cuEventElapsedTime(&ms, start, stop));
+    {
+        /* The same event as start and end: 0 ms (and no deadlock). */
+        float same = -1.0f;
+        OK(cuEventElapsedTime(&same, stop, stop));
+        ASSERT(same == 0.0f, "elapsed time of an event to itself: %f", (double)same);
+    }
     ASSERT(ms >= 0.0f, "elapsed time %f ms", (double)ms);
 
     OK(cuMemcpyDtoH(hc, dc, sizeof hc));
@@ -168,7 +174,13 @@ int main(int argc, char **argv)
     OK(cuModuleGetGlobal(&dbias, &bias_size, mod, "bias"));
     ASSERT(dbias != 0, "global address is 0");
     ASSERT(bias_size == sizeof(int), "global size %zu", bias_size);
-    CHECK(cuModuleGetGlobal(&dbias, &bias_size, mod, "no_such_global"), CUDA_ERROR_NOT_FOUND);
+    {
+        /* A failed lookup: separate out-variables, since the real driver may
+           write them even when it fails (seen on the H100). */
+        CUdeviceptr dmissing = 0;
+        size_t missing_size = 0;
+        CHECK(cuModuleGetGlobal(&dmissing, &missing_size, mod, "no_such_global"), CUDA_ERROR_NOT_FOUND);
+    }
     int bias = 42;
     OK(cuMemcpyHtoD(dbias, &bias, sizeof bias));
     {
@@ -253,6 +265,12 @@ int main(int argc, char **argv)
         void *add_params[] = {&da, &db, &dc, &(int){N}};
         CHECK(cuLaunchKernel(add, GRID, 1, 1, BLOCK, 1, 1, 0, NULL, add_params, NULL), CUDA_ERROR_ILLEGAL_ADDRESS);
         CHECK(cuCtxSynchronize(), CUDA_ERROR_ILLEGAL_ADDRESS);
+        /* Measured on the H100 (driver 580): frees, function lookups and
+           unloads report the sticky error too. */
+        CHECK(cuMemFree(da), CUDA_ERROR_ILLEGAL_ADDRESS);
+        CUfunction again;
+        CHECK(cuModuleGetFunction(&again, mod, "add"), CUDA_ERROR_ILLEGAL_ADDRESS);
+        CHECK(cuModuleUnload(mod), CUDA_ERROR_ILLEGAL_ADDRESS);
     }
 
     free(ptx);

@@ -15,7 +15,9 @@ fn new_context(dev: i32, flags: u32, primary: bool) -> CuResult<usize> {
     if dev != 0 {
         return fail(CUDA_ERROR_INVALID_DEVICE);
     }
-    Ok(DRIVER.contexts.insert(Arc::new(Context { device: dev, flags, primary, sticky: AtomicU32::new(0) })))
+    let h = DRIVER.contexts.insert(Arc::new(Context { device: dev, flags, primary, sticky: AtomicU32::new(0) }));
+    DRIVER.destroyed.lock().remove(&h);
+    Ok(h)
 }
 
 /// `cuCtxCreate_v2(pctx, flags, dev)`: creates a context and makes it current.
@@ -48,8 +50,17 @@ pub(crate) fn ctx_destroy(ctx: CUcontext) -> CuResult {
         // The primary context is destroyed only through its retain count.
         return fail(CUDA_ERROR_INVALID_CONTEXT);
     }
-    DRIVER.contexts.remove(h);
+    teardown(h);
     state::forget_context(h);
+    Ok(())
+}
+
+/// Destroys context `h` and everything it owns: modules, streams, events and
+/// memory. Threads that still have it current get
+/// `CUDA_ERROR_CONTEXT_IS_DESTROYED`.
+fn teardown(h: usize) {
+    DRIVER.contexts.remove(h);
+    DRIVER.destroyed.lock().insert(h);
     for m in DRIVER.modules.handles_where(|m| m.ctx == h) {
         super::module::unload_handle(m);
     }
@@ -59,7 +70,7 @@ pub(crate) fn ctx_destroy(ctx: CUcontext) -> CuResult {
     for e in DRIVER.events.handles_where(|e| e.ctx == h) {
         DRIVER.events.remove(e);
     }
-    Ok(())
+    crate::memory::SPACE.write().free_owned_by(h);
 }
 
 pub(crate) fn ctx_set_current(ctx: CUcontext) -> CuResult {
@@ -159,9 +170,14 @@ pub(crate) fn primary_ctx_release(dev: i32) -> CuResult {
     }
     let mut p = DRIVER.primary.lock();
     match *p {
-        Some((h, n)) if n > 0 => {
-            // The primary context object stays valid (handles held by the
-            // program keep working), as its state is per-device.
+        Some((h, 1)) => {
+            // The last reference: the primary context is reset (driver API,
+            // cuDevicePrimaryCtxRelease); a later retain creates a new one.
+            *p = None;
+            teardown(h);
+            Ok(())
+        }
+        Some((h, n)) => {
             *p = Some((h, n - 1));
             Ok(())
         }

@@ -62,7 +62,10 @@ pub(crate) unsafe fn event_elapsed_time(ms: *mut f32, start: *mut c_void, end: *
     if s.flags & DISABLE_TIMING != 0 || e.flags & DISABLE_TIMING != 0 {
         return fail(CUDA_ERROR_INVALID_HANDLE);
     }
-    let (Some(t0), Some(t1)) = (*s.recorded.lock(), *e.recorded.lock()) else {
+    // Read one lock at a time: start and end may be the same event.
+    let t0 = *s.recorded.lock();
+    let t1 = *e.recorded.lock();
+    let (Some(t0), Some(t1)) = (t0, t1) else {
         return fail(CUDA_ERROR_INVALID_HANDLE);
     };
     let d = if t1 >= t0 { (t1 - t0).as_secs_f64() * 1e3 } else { -((t0 - t1).as_secs_f64() * 1e3) };

@@ -16,17 +16,17 @@ fn mem_err(e: MemError) -> super::CuError {
 }
 
 pub(crate) unsafe fn mem_alloc(dptr: *mut u64, bytes: usize) -> CuResult {
-    current_usable()?;
+    let (ctx, _) = current_usable()?;
     if dptr.is_null() || bytes == 0 {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
-    let a = SPACE.write().alloc(bytes, AllocKind::Device).map_err(mem_err)?;
+    let a = SPACE.write().alloc_for(bytes, AllocKind::Device, ctx).map_err(mem_err)?;
     // SAFETY: checked non-null.
     unsafe { out(dptr, a) }
 }
 
 pub(crate) fn mem_free(dptr: u64) -> CuResult {
-    current()?;
+    current_usable()?;
     if dptr == 0 {
         return Ok(());
     }
@@ -45,17 +45,17 @@ pub(crate) unsafe fn mem_get_info(free: *mut usize, total: *mut usize) -> CuResu
 }
 
 pub(crate) unsafe fn mem_alloc_host(pp: *mut *mut c_void, bytes: usize) -> CuResult {
-    current_usable()?;
+    let (ctx, _) = current_usable()?;
     if pp.is_null() || bytes == 0 {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
-    let a = SPACE.write().alloc(bytes, AllocKind::Host).map_err(mem_err)?;
+    let a = SPACE.write().alloc_for(bytes, AllocKind::Host, ctx).map_err(mem_err)?;
     // SAFETY: checked non-null.
     unsafe { out(pp, a as *mut c_void) }
 }
 
 pub(crate) fn mem_free_host(p: *mut c_void) -> CuResult {
-    current()?;
+    current_usable()?;
     SPACE.write().free(p as u64, AllocKind::Host).map_err(mem_err)
 }
 

@@ -2,7 +2,7 @@
 //! functions and globals, unload.
 
 use super::codes::*;
-use super::state::{current_usable, require_init, Function, Module, DRIVER};
+use super::state::{current_usable, Function, Module, DRIVER};
 use super::{fail, log, out, CuResult};
 use crate::emu::{self, LoadError};
 use crate::memory::{AllocKind, SPACE};
@@ -83,7 +83,7 @@ impl JitLogs {
 fn load_text(text: &str) -> Result<Module, (CUresult, String)> {
     let (ctx, _) = current_usable().map_err(|e| (e.0, String::new()))?;
     let mut space = SPACE.write();
-    match emu::load_module(text, &mut space) {
+    match emu::load_module(text, &mut space, ctx) {
         Ok(loaded) => {
             for w in &loaded.warnings {
                 log(w);
@@ -193,7 +193,7 @@ pub(crate) fn unload_handle(h: usize) -> bool {
 }
 
 pub(crate) fn module_unload(hmod: *mut c_void) -> CuResult {
-    require_init()?;
+    current_usable()?;
     if unload_handle(hmod as usize) {
         Ok(())
     } else {
@@ -202,7 +202,7 @@ pub(crate) fn module_unload(hmod: *mut c_void) -> CuResult {
 }
 
 pub(crate) unsafe fn module_get_function(pf: *mut *mut c_void, hmod: *mut c_void, name: *const c_char) -> CuResult {
-    require_init()?;
+    current_usable()?;
     if pf.is_null() || name.is_null() {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
@@ -231,7 +231,7 @@ pub(crate) unsafe fn module_get_function(pf: *mut *mut c_void, hmod: *mut c_void
 }
 
 pub(crate) unsafe fn module_get_global(dptr: *mut u64, bytes: *mut usize, hmod: *mut c_void, name: *const c_char) -> CuResult {
-    require_init()?;
+    current_usable()?;
     if name.is_null() {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }

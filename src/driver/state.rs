@@ -96,6 +96,8 @@ pub struct Driver {
     pub events: Registry<Event>,
     /// The device's primary context handle and its retain count.
     pub primary: Mutex<Option<(usize, u32)>>,
+    /// Handles of destroyed contexts (for `CUDA_ERROR_CONTEXT_IS_DESTROYED`).
+    pub destroyed: Mutex<std::collections::HashSet<usize>>,
 }
 
 pub static DRIVER: Lazy<Driver> = Lazy::new(Driver::default);
@@ -155,6 +157,7 @@ pub fn current() -> CuResult<(usize, Arc<Context>)> {
     let Some(h) = current_handle() else { return fail(CUDA_ERROR_INVALID_CONTEXT) };
     match DRIVER.contexts.get(h) {
         Some(c) => Ok((h, c)),
+        None if DRIVER.destroyed.lock().contains(&h) => fail(CUDA_ERROR_CONTEXT_IS_DESTROYED),
         None => fail(CUDA_ERROR_INVALID_CONTEXT),
     }
 }

@@ -37,7 +37,7 @@ fn align_up(v: u64, a: u64) -> u64 {
 }
 
 /// Lays out and allocates the module's variables in `space`.
-pub fn layout_module(m: &ptx::Module, space: &mut AddressSpace) -> Result<ModuleLayout, LayoutError> {
+pub fn layout_module(m: &ptx::Module, space: &mut AddressSpace, owner: usize) -> Result<ModuleLayout, LayoutError> {
     let mut l = ModuleLayout::default();
     for f in &m.functions {
         l.functions.insert(f.name.clone());
@@ -68,7 +68,7 @@ pub fn layout_module(m: &ptx::Module, space: &mut AddressSpace) -> Result<Module
     if offsets.is_empty() {
         return Ok(l);
     }
-    let base = space.alloc(total as usize, AllocKind::Module).map_err(LayoutError::Memory)?;
+    let base = space.alloc_for(total as usize, AllocKind::Module, owner).map_err(LayoutError::Memory)?;
     l.block = Some(base);
     for (v, off) in &offsets {
         l.globals.insert(v.name.clone(), (base + off, var_size(v)));

@@ -19,7 +19,7 @@ pub struct LowerError {
 
 impl std::fmt::Display for LowerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ptx:{}: error: {}", self.line, self.message)
+        write!(f, "ptx input, line {}: error: {}", self.line, self.message)
     }
 }
 

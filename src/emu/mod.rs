@@ -50,15 +50,16 @@ impl std::fmt::Display for LoadError {
             LoadError::Parse(e) => write!(f, "{e}"),
             LoadError::Lower(e) => write!(f, "{e}"),
             LoadError::Layout(layout::LayoutError::Memory(m)) => write!(f, "cannot allocate module variables: {m:?}"),
-            LoadError::Layout(layout::LayoutError::Init { line, message }) => write!(f, "ptx:{line}: error: {message}"),
+            LoadError::Layout(layout::LayoutError::Init { line, message }) => write!(f, "ptx input, line {line}: error: {message}"),
         }
     }
 }
 
-/// Parses and lowers PTX text, allocating its `.global`/`.const` variables in `space`.
-pub fn load_module(text: &str, space: &mut AddressSpace) -> Result<LoadedModule, LoadError> {
+/// Parses and lowers PTX text, allocating its `.global`/`.const` variables in
+/// `space` on behalf of context handle `owner` (0: none).
+pub fn load_module(text: &str, space: &mut AddressSpace, owner: usize) -> Result<LoadedModule, LoadError> {
     let m = ptx::parse(text).map_err(LoadError::Parse)?;
-    let layout = layout::layout_module(&m, space).map_err(LoadError::Layout)?;
+    let layout = layout::layout_module(&m, space, owner).map_err(LoadError::Layout)?;
     let mut kernels = HashMap::new();
     let mut warnings = Vec::new();
     for f in m.functions.iter().filter(|f| f.is_entry && f.body.is_some()) {

@@ -15,7 +15,7 @@ impl Rig {
     fn new(body: &str) -> Rig {
         let mut space = AddressSpace::default();
         let text = format!("{HEADER}{body}");
-        let module = load_module(&text, &mut space).unwrap_or_else(|e| panic!("load failed: {e}"));
+        let module = load_module(&text, &mut space, 0).unwrap_or_else(|e| panic!("load failed: {e}"));
         Rig { space, module }
     }
 
@@ -292,7 +292,7 @@ fn faults_name_the_kind_address_and_thread() {
 fn unknown_instructions_and_registers_are_ptx_errors() {
     let mut space = AddressSpace::default();
     let bad = format!("{HEADER}.visible .entry k()\n{{\n.reg .b32 %r<2>;\nfrobnicate.u32 %r1, %r1;\nret;\n}}\n");
-    match load_module(&bad, &mut space) {
+    match load_module(&bad, &mut space, 0) {
         Err(LoadError::Lower(e)) => {
             assert_eq!(e.line, 7);
             assert!(e.message.contains("frobnicate"));
@@ -300,9 +300,9 @@ fn unknown_instructions_and_registers_are_ptx_errors() {
         other => panic!("expected a lowering error, got {other:?}"),
     }
     let bad = format!("{HEADER}.visible .entry k()\n{{\nmov.u32 %r9, 1;\nret;\n}}\n");
-    assert!(matches!(load_module(&bad, &mut space), Err(LoadError::Lower(_))));
+    assert!(matches!(load_module(&bad, &mut space, 0), Err(LoadError::Lower(_))));
     let bad = format!("{HEADER}.visible .entry k(\n{{\n");
-    match load_module(&bad, &mut space) {
+    match load_module(&bad, &mut space, 0) {
         Err(LoadError::Parse(e)) => assert!(e.line >= 4, "{e}"),
         other => panic!("expected a parse error, got {other:?}"),
     }
@@ -312,7 +312,7 @@ fn unknown_instructions_and_registers_are_ptx_errors() {
 fn unsupported_known_instructions_load_and_fault_when_run() {
     let mut space = AddressSpace::default();
     let text = format!("{HEADER}.visible .entry k()\n{{\n.reg .b32 %r<3>;\ndp4a.u32.u32 %r1, %r1, %r1, %r2;\nret;\n}}\n");
-    let m = load_module(&text, &mut space).expect("loads");
+    let m = load_module(&text, &mut space, 0).expect("loads");
     assert_eq!(m.warnings.len(), 1);
     let k = &m.kernels["k"];
     let cfg = LaunchConfig { grid: [1, 1, 1], block: [1, 1, 1], dyn_shared: 0 };

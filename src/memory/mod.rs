@@ -31,6 +31,8 @@ struct Block {
     size: usize,
     layout: Layout,
     kind: AllocKind,
+    /// The owning context's handle (0: none); freed when it is destroyed.
+    owner: usize,
 }
 
 /// Errors of the address space.
@@ -60,6 +62,11 @@ pub const MAX_ALLOC: usize = 1 << 40;
 impl AddressSpace {
     /// Allocates `size` zeroed bytes (at least 1) aligned to [`ALLOC_ALIGN`].
     pub fn alloc(&mut self, size: usize, kind: AllocKind) -> Result<u64, MemError> {
+        self.alloc_for(size, kind, 0)
+    }
+
+    /// As [`AddressSpace::alloc`], owned by context handle `owner`.
+    pub fn alloc_for(&mut self, size: usize, kind: AllocKind, owner: usize) -> Result<u64, MemError> {
         if size > MAX_ALLOC {
             return Err(MemError::OutOfMemory);
         }
@@ -70,7 +77,7 @@ impl AddressSpace {
             return Err(MemError::OutOfMemory);
         }
         let addr = ptr as u64;
-        self.blocks.insert(addr, Block { size, layout, kind });
+        self.blocks.insert(addr, Block { size, layout, kind, owner });
         if kind == AllocKind::Device {
             self.device_bytes += size as u64;
         }
@@ -91,6 +98,15 @@ impl AddressSpace {
         // removed from the table, so it is freed once and never reached again.
         unsafe { std::alloc::dealloc(addr as *mut u8, b.layout) };
         Ok(())
+    }
+
+    /// Frees every block owned by context `owner` (context destruction).
+    pub fn free_owned_by(&mut self, owner: usize) {
+        let mine: Vec<(u64, AllocKind)> =
+            self.blocks.iter().filter(|(_, b)| b.owner == owner).map(|(&a, b)| (a, b.kind)).collect();
+        for (a, k) in mine {
+            let _ = self.free(a, k);
+        }
     }
 
     /// The live block containing `[addr, addr+len)`: (start, size, kind).
@@ -158,6 +174,17 @@ mod tests {
         assert_eq!(s.free(a, AllocKind::Device), Err(MemError::NotAllocated));
         assert_eq!(s.find(a, 1), None);
         assert_eq!(s.device_bytes(), 0);
+    }
+
+    #[test]
+    fn destroying_a_context_frees_its_blocks_only() {
+        let mut s = AddressSpace::default();
+        let a = s.alloc_for(8, AllocKind::Device, 7).unwrap();
+        let b = s.alloc_for(8, AllocKind::Host, 7).unwrap();
+        let c = s.alloc_for(8, AllocKind::Device, 9).unwrap();
+        s.free_owned_by(7);
+        assert_eq!((s.find(a, 1), s.find(b, 1)), (None, None));
+        assert!(s.find(c, 1).is_some());
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub struct ParseError {
 
 impl std::fmt::Display for ParseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ptx:{}:{}: error: {}", self.line, self.col, self.message)
+        write!(f, "ptx input, line {}, column {}: error: {}", self.line, self.col, self.message)
     }
 }
 
