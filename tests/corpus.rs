@@ -28,11 +28,7 @@ extern "C" {
     fn cuGetErrorName(err: CUresult, name: *mut *const c_char) -> CUresult;
     fn cuModuleLoadData(module: *mut *mut c_void, image: *const c_void) -> CUresult;
     fn cuModuleUnload(module: *mut c_void) -> CUresult;
-    fn cuModuleGetFunction(
-        f: *mut *mut c_void,
-        module: *mut c_void,
-        name: *const c_char,
-    ) -> CUresult;
+    fn cuModuleGetFunction(f: *mut *mut c_void, module: *mut c_void, name: *const c_char) -> CUresult;
     fn cuMemAlloc_v2(dptr: *mut CUdeviceptr, bytes: usize) -> CUresult;
     fn cuMemFree_v2(dptr: CUdeviceptr) -> CUresult;
     fn cuMemcpyHtoD_v2(dst: CUdeviceptr, src: *const c_void, bytes: usize) -> CUresult;
@@ -65,9 +61,7 @@ fn error_name(code: CUresult) -> String {
         return "?".to_string();
     }
     // SAFETY: the driver returned a NUL-terminated static string.
-    unsafe { CStr::from_ptr(name) }
-        .to_string_lossy()
-        .into_owned()
+    unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned()
 }
 
 #[track_caller]
@@ -85,14 +79,8 @@ fn init() {
         let mut dev = -1;
         check(cuDeviceGet(&mut dev, 0), "cuDeviceGet(0)");
         let mut ctx = ptr::null_mut();
-        check(
-            cuDevicePrimaryCtxRetain(&mut ctx, dev),
-            "cuDevicePrimaryCtxRetain",
-        );
-        assert!(
-            !ctx.is_null(),
-            "cuDevicePrimaryCtxRetain returned a null context"
-        );
+        check(cuDevicePrimaryCtxRetain(&mut ctx, dev), "cuDevicePrimaryCtxRetain");
+        assert!(!ctx.is_null(), "cuDevicePrimaryCtxRetain returned a null context");
         check(cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
     }
 }
@@ -104,10 +92,7 @@ impl Module {
     fn load(ptx: &str) -> Module {
         let image = CString::new(ptx).expect("PTX contains a NUL byte");
         let mut m = ptr::null_mut();
-        check(
-            unsafe { cuModuleLoadData(&mut m, image.as_ptr().cast()) },
-            "cuModuleLoadData",
-        );
+        check(unsafe { cuModuleLoadData(&mut m, image.as_ptr().cast()) }, "cuModuleLoadData");
         assert!(!m.is_null(), "cuModuleLoadData returned a null module");
         Module(m)
     }
@@ -116,18 +101,9 @@ impl Module {
     fn function(&self, name: &str) -> Kernel {
         let cname = CString::new(name).unwrap();
         let mut f = ptr::null_mut();
-        check(
-            unsafe { cuModuleGetFunction(&mut f, self.0, cname.as_ptr()) },
-            &format!("cuModuleGetFunction({name})"),
-        );
-        assert!(
-            !f.is_null(),
-            "cuModuleGetFunction({name}) returned a null function"
-        );
-        Kernel {
-            f,
-            name: name.to_string(),
-        }
+        check(unsafe { cuModuleGetFunction(&mut f, self.0, cname.as_ptr()) }, &format!("cuModuleGetFunction({name})"));
+        assert!(!f.is_null(), "cuModuleGetFunction({name}) returned a null function");
+        Kernel { f, name: name.to_string() }
     }
 }
 
@@ -169,17 +145,8 @@ impl Kernel {
                 ptr::null_mut(),
             )
         };
-        check(
-            r,
-            &format!(
-                "cuLaunchKernel({}, grid {grid:?}, block {block:?})",
-                self.name
-            ),
-        );
-        check(
-            unsafe { cuCtxSynchronize() },
-            &format!("cuCtxSynchronize after {}", self.name),
-        );
+        check(r, &format!("cuLaunchKernel({}, grid {grid:?}, block {block:?})", self.name));
+        check(unsafe { cuCtxSynchronize() }, &format!("cuCtxSynchronize after {}", self.name));
     }
 }
 
@@ -196,16 +163,9 @@ impl<T: Copy + Default> DevBuf<T> {
         assert!(len > 0);
         let bytes = len * std::mem::size_of::<T>();
         let mut p: CUdeviceptr = 0;
-        check(
-            unsafe { cuMemAlloc_v2(&mut p, bytes) },
-            &format!("cuMemAlloc({bytes})"),
-        );
+        check(unsafe { cuMemAlloc_v2(&mut p, bytes) }, &format!("cuMemAlloc({bytes})"));
         assert!(p != 0, "cuMemAlloc returned a null device pointer");
-        DevBuf {
-            ptr: p,
-            len,
-            _t: std::marker::PhantomData,
-        }
+        DevBuf { ptr: p, len, _t: std::marker::PhantomData }
     }
 
     #[track_caller]
@@ -219,10 +179,7 @@ impl<T: Copy + Default> DevBuf<T> {
     fn write(&self, data: &[T]) {
         assert_eq!(data.len(), self.len);
         let bytes = std::mem::size_of_val(data);
-        check(
-            unsafe { cuMemcpyHtoD_v2(self.ptr, data.as_ptr().cast(), bytes) },
-            &format!("cuMemcpyHtoD({bytes})"),
-        );
+        check(unsafe { cuMemcpyHtoD_v2(self.ptr, data.as_ptr().cast(), bytes) }, &format!("cuMemcpyHtoD({bytes})"));
     }
 
     /// Fills the buffer with a 32-bit pattern (T must be a multiple of 4 bytes).
@@ -230,20 +187,14 @@ impl<T: Copy + Default> DevBuf<T> {
     fn fill32(&self, value: u32) {
         let bytes = self.len * std::mem::size_of::<T>();
         assert_eq!(bytes % 4, 0);
-        check(
-            unsafe { cuMemsetD32_v2(self.ptr, value, bytes / 4) },
-            "cuMemsetD32",
-        );
+        check(unsafe { cuMemsetD32_v2(self.ptr, value, bytes / 4) }, "cuMemsetD32");
     }
 
     #[track_caller]
     fn read(&self) -> Vec<T> {
         let mut v = vec![T::default(); self.len];
         let bytes = self.len * std::mem::size_of::<T>();
-        check(
-            unsafe { cuMemcpyDtoH_v2(v.as_mut_ptr().cast(), self.ptr, bytes) },
-            &format!("cuMemcpyDtoH({bytes})"),
-        );
+        check(unsafe { cuMemcpyDtoH_v2(v.as_mut_ptr().cast(), self.ptr, bytes) }, &format!("cuMemcpyDtoH({bytes})"));
         v
     }
 }
@@ -269,10 +220,7 @@ impl Lcg {
         Lcg(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(1))
     }
     fn next_u32(&mut self) -> u32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (self.0 >> 32) as u32
     }
     fn next_u64(&mut self) -> u64 {
@@ -302,9 +250,7 @@ fn same_f64(a: f64, b: f64) -> bool {
 #[track_caller]
 fn assert_f32_exact(what: &str, got: &[f32], want: &[f32]) {
     assert_eq!(got.len(), want.len(), "{what}: length");
-    let bad: Vec<usize> = (0..got.len())
-        .filter(|&i| !same_f32(got[i], want[i]))
-        .collect();
+    let bad: Vec<usize> = (0..got.len()).filter(|&i| !same_f32(got[i], want[i])).collect();
     if let Some(&i) = bad.first() {
         panic!(
             "{what}: {} of {} elements differ; first at [{i}]: got {:e} ({:#010x}), want {:e} ({:#010x})",
@@ -340,11 +286,7 @@ fn assert_u32_exact(what: &str, got: &[u32], want: &[u32]) {
 fn report_mismatches(what: &str, bad: &[String]) {
     if !bad.is_empty() {
         let shown: Vec<&str> = bad.iter().take(40).map(|s| s.as_str()).collect();
-        panic!(
-            "{what}: {} mismatches:\n  {}",
-            bad.len(),
-            shown.join("\n  ")
-        );
+        panic!("{what}: {} mismatches:\n  {}", bad.len(), shown.join("\n  "));
     }
 }
 
@@ -354,14 +296,7 @@ const SENTINEL: u32 = 0xdead_beef;
 
 macro_rules! corpus_ptx {
     ($file:literal, $arch:literal) => {
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/corpus/",
-            $file,
-            ".",
-            $arch,
-            ".ptx"
-        ))
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/", $file, ".", $arch, ".ptx"))
     };
 }
 
@@ -403,10 +338,7 @@ fn run_vector_add(ptx: &str) {
     let module = Module::load(ptx);
     let k = module.function("vector_add");
     const PAD: usize = 37;
-    for (case, &(n, block)) in [(1usize, 32u32), (1000, 256), (100_003, 256), (4099, 96)]
-        .iter()
-        .enumerate()
-    {
+    for (case, &(n, block)) in [(1usize, 32u32), (1000, 256), (100_003, 256), (4099, 96)].iter().enumerate() {
         let mut rng = Lcg::new(100 + case as u64);
         let a: Vec<f32> = (0..n).map(|_| rng.f32_in(-1000.0, 1000.0)).collect();
         let b: Vec<f32> = (0..n).map(|_| rng.f32_in(-1.0, 1.0)).collect();
@@ -423,10 +355,7 @@ fn run_vector_add(ptx: &str) {
         let got = dc.read();
         let want: Vec<f32> = a.iter().zip(&b).map(|(x, y)| x + y).collect();
         assert_f32_exact(&format!("vector_add n={n}"), &got[..n], &want);
-        assert!(
-            got[n..].iter().all(|v| v.to_bits() == SENTINEL),
-            "vector_add n={n}: wrote past c[n-1] (bounds check)"
-        );
+        assert!(got[n..].iter().all(|v| v.to_bits() == SENTINEL), "vector_add n={n}: wrote past c[n-1] (bounds check)");
     }
 }
 
@@ -439,14 +368,8 @@ fn run_saxpy(ptx: &str) {
     let module = Module::load(ptx);
     let k = module.function("saxpy");
     // (n, grid, block): fewer threads than n exercises the grid-stride loop.
-    for (case, &(n, grid, block)) in [
-        (1usize, 1u32, 32u32),
-        (10_007, 7, 128),
-        (10_007, 80, 128),
-        (333, 2, 100),
-    ]
-    .iter()
-    .enumerate()
+    for (case, &(n, grid, block)) in
+        [(1usize, 1u32, 32u32), (10_007, 7, 128), (10_007, 80, 128), (333, 2, 100)].iter().enumerate()
     {
         let mut rng = Lcg::new(200 + case as u64);
         let alpha = rng.f32_in(-3.0, 3.0);
@@ -457,26 +380,11 @@ fn run_saxpy(ptx: &str) {
         yy.extend(std::iter::repeat_n(f32::from_bits(SENTINEL), 5));
         let dy = DevBuf::from_slice(&yy);
         let (mut pn, mut pa, mut px, mut py) = (n as i32, alpha, dx.ptr, dy.ptr);
-        k.launch(
-            (grid, 1, 1),
-            (block, 1, 1),
-            &mut [arg(&mut pn), arg(&mut pa), arg(&mut px), arg(&mut py)],
-        );
+        k.launch((grid, 1, 1), (block, 1, 1), &mut [arg(&mut pn), arg(&mut pa), arg(&mut px), arg(&mut py)]);
         let got = dy.read();
-        let want: Vec<f32> = x
-            .iter()
-            .zip(&y)
-            .map(|(&xi, &yi)| alpha.mul_add(xi, yi))
-            .collect();
-        assert_f32_exact(
-            &format!("saxpy n={n} grid={grid} block={block}"),
-            &got[..n],
-            &want,
-        );
-        assert!(
-            got[n..].iter().all(|v| v.to_bits() == SENTINEL),
-            "saxpy n={n}: wrote past y[n-1]"
-        );
+        let want: Vec<f32> = x.iter().zip(&y).map(|(&xi, &yi)| alpha.mul_add(xi, yi)).collect();
+        assert_f32_exact(&format!("saxpy n={n} grid={grid} block={block}"), &got[..n], &want);
+        assert!(got[n..].iter().all(|v| v.to_bits() == SENTINEL), "saxpy n={n}: wrote past y[n-1]");
     }
 }
 
@@ -505,15 +413,8 @@ fn run_sgemm_tiled(ptx: &str) {
     init();
     let module = Module::load(ptx);
     let kern = module.function("sgemm_tiled");
-    for (case, &(m, n, k)) in [
-        (33usize, 47usize, 29usize),
-        (128, 128, 128),
-        (1, 1, 1),
-        (16, 16, 16),
-        (17, 5, 40),
-    ]
-    .iter()
-    .enumerate()
+    for (case, &(m, n, k)) in
+        [(33usize, 47usize, 29usize), (128, 128, 128), (1, 1, 1), (16, 16, 16), (17, 5, 40)].iter().enumerate()
     {
         let mut rng = Lcg::new(300 + case as u64);
         let a: Vec<f32> = (0..m * k).map(|_| rng.f32_in(-1.0, 1.0)).collect();
@@ -527,14 +428,7 @@ fn run_sgemm_tiled(ptx: &str) {
         kern.launch(
             (ceil_div(n, 16), ceil_div(m, 16), 1),
             (16, 16, 1),
-            &mut [
-                arg(&mut pa),
-                arg(&mut pb),
-                arg(&mut pc),
-                arg(&mut pm),
-                arg(&mut pn),
-                arg(&mut pk),
-            ],
+            &mut [arg(&mut pa), arg(&mut pb), arg(&mut pc), arg(&mut pm), arg(&mut pn), arg(&mut pk)],
         );
         let got = dc.read();
         let want = sgemm_host(&a, &b, m, n, k);
@@ -553,16 +447,10 @@ fn run_sgemm_tiled(ptx: &str) {
                     mag += p.abs();
                 }
                 let err = (got[r * n + c] as f64 - exact).abs();
-                assert!(
-                    err <= k as f64 * f32::EPSILON as f64 * mag + 1e-30,
-                    "{what}: C[{r}][{c}] error {err}"
-                );
+                assert!(err <= k as f64 * f32::EPSILON as f64 * mag + 1e-30, "{what}: C[{r}][{c}] error {err}");
             }
         }
-        assert!(
-            got[m * n..].iter().all(|v| v.to_bits() == SENTINEL),
-            "{what}: wrote past C[M*N-1]"
-        );
+        assert!(got[m * n..].iter().all(|v| v.to_bits() == SENTINEL), "{what}: wrote past C[M*N-1]");
     }
 }
 
@@ -572,13 +460,7 @@ fn run_sgemm_tiled(ptx: &str) {
 
 /// Host model of `block_reduce` in reduce_shfl.cu (see the order described
 /// there), generic over the element type and its addition.
-fn reduce_host<T: Copy>(
-    input: &[T],
-    grid: usize,
-    block: usize,
-    zero: T,
-    add: impl Fn(T, T) -> T,
-) -> Vec<T> {
+fn reduce_host<T: Copy>(input: &[T], grid: usize, block: usize, zero: T, add: impl Fn(T, T) -> T) -> Vec<T> {
     let warp_reduce = |vals: &mut Vec<T>, width: usize| {
         for offset in [16usize, 8, 4, 2, 1] {
             let prev = vals.clone();
@@ -611,9 +493,7 @@ fn reduce_host<T: Copy>(
                 partial.push(warp_reduce(&mut vals, width));
             }
             let width0 = 32.min(block);
-            let mut vals: Vec<T> = (0..width0)
-                .map(|l| if l < nwarps { partial[l] } else { zero })
-                .collect();
+            let mut vals: Vec<T> = (0..width0).map(|l| if l < nwarps { partial[l] } else { zero }).collect();
             warp_reduce(&mut vals, width0)
         })
         .collect()
@@ -644,26 +524,16 @@ fn run_reduce_sum_f32(ptx: &str) {
         let dout = DevBuf::<f32>::alloc(grid + 3);
         dout.fill32(SENTINEL);
         let (mut pi, mut po, mut pn) = (din.ptr, dout.ptr, n as i32);
-        k.launch(
-            (grid as u32, 1, 1),
-            (block as u32, 1, 1),
-            &mut [arg(&mut pi), arg(&mut po), arg(&mut pn)],
-        );
+        k.launch((grid as u32, 1, 1), (block as u32, 1, 1), &mut [arg(&mut pi), arg(&mut po), arg(&mut pn)]);
         let got = dout.read();
         let want = reduce_host(&input, grid, block, 0.0f32, |a, b| a + b);
         let what = format!("reduce_sum n={n} grid={grid} block={block}");
         assert_f32_exact(&what, &got[..grid], &want);
-        assert!(
-            got[grid..].iter().all(|v| v.to_bits() == SENTINEL),
-            "{what}: wrote past out[grid-1]"
-        );
+        assert!(got[grid..].iter().all(|v| v.to_bits() == SENTINEL), "{what}: wrote past out[grid-1]");
         // Sanity against a double-precision total.
         let total: f64 = got[..grid].iter().map(|&v| v as f64).sum();
         let exact: f64 = input.iter().map(|&v| v as f64).sum();
-        assert!(
-            (total - exact).abs() <= 1e-6 * n as f64 + 1e-6,
-            "{what}: total {total} vs {exact}"
-        );
+        assert!((total - exact).abs() <= 1e-6 * n as f64 + 1e-6, "{what}: total {total} vs {exact}");
     }
 }
 
@@ -679,28 +549,15 @@ fn run_reduce_sum_i32(ptx: &str) {
         let dout = DevBuf::<i32>::alloc(grid + 3);
         dout.fill32(SENTINEL);
         let (mut pi, mut po, mut pn) = (din.ptr, dout.ptr, n as i32);
-        k.launch(
-            (grid as u32, 1, 1),
-            (block as u32, 1, 1),
-            &mut [arg(&mut pi), arg(&mut po), arg(&mut pn)],
-        );
+        k.launch((grid as u32, 1, 1), (block as u32, 1, 1), &mut [arg(&mut pi), arg(&mut po), arg(&mut pn)]);
         let got: Vec<u32> = dout.read().iter().map(|&v| v as u32).collect();
-        let want: Vec<u32> = reduce_host(&input, grid, block, 0i32, |a, b| a.wrapping_add(b))
-            .iter()
-            .map(|&v| v as u32)
-            .collect();
+        let want: Vec<u32> =
+            reduce_host(&input, grid, block, 0i32, |a, b| a.wrapping_add(b)).iter().map(|&v| v as u32).collect();
         let what = format!("reduce_sum_i32 n={n} grid={grid} block={block}");
         assert_u32_exact(&what, &got[..grid], &want);
-        assert!(
-            got[grid..].iter().all(|&v| v == SENTINEL),
-            "{what}: wrote past out[grid-1]"
-        );
+        assert!(got[grid..].iter().all(|&v| v == SENTINEL), "{what}: wrote past out[grid-1]");
         let total: i64 = got[..grid].iter().map(|&v| v as i32 as i64).sum();
-        assert_eq!(
-            total,
-            input.iter().map(|&v| v as i64).sum::<i64>(),
-            "{what}: total"
-        );
+        assert_eq!(total, input.iter().map(|&v| v as i64).sum::<i64>(), "{what}: total");
     }
 }
 
@@ -712,35 +569,18 @@ fn run_histogram(ptx: &str) {
     init();
     let module = Module::load(ptx);
     let k = module.function("histogram");
-    for (case, &(n, grid, block)) in [
-        (100_003usize, 20u32, 256u32),
-        (100_003, 1, 100),
-        (1, 1, 64),
-        (4097, 50, 32),
-    ]
-    .iter()
-    .enumerate()
+    for (case, &(n, grid, block)) in
+        [(100_003usize, 20u32, 256u32), (100_003, 1, 100), (1, 1, 64), (4097, 50, 32)].iter().enumerate()
     {
         let mut rng = Lcg::new(600 + case as u64);
         // Skewed: half the bytes are 7, so many atomics hit one bin.
-        let data: Vec<u8> = (0..n)
-            .map(|_| {
-                if rng.next_u32() & 1 == 0 {
-                    7
-                } else {
-                    (rng.next_u32() >> 24) as u8
-                }
-            })
-            .collect();
+        let data: Vec<u8> =
+            (0..n).map(|_| if rng.next_u32() & 1 == 0 { 7 } else { (rng.next_u32() >> 24) as u8 }).collect();
         let dd = DevBuf::from_slice(&data);
         let dbins = DevBuf::<u32>::alloc(256 + 8);
         dbins.fill32(0);
         let (mut pd, mut pn, mut pb) = (dd.ptr, n as i32, dbins.ptr);
-        k.launch(
-            (grid, 1, 1),
-            (block, 1, 1),
-            &mut [arg(&mut pd), arg(&mut pn), arg(&mut pb)],
-        );
+        k.launch((grid, 1, 1), (block, 1, 1), &mut [arg(&mut pd), arg(&mut pn), arg(&mut pb)]);
         let got = dbins.read();
         let mut want = vec![0u32; 256];
         for &b in &data {
@@ -748,15 +588,8 @@ fn run_histogram(ptx: &str) {
         }
         let what = format!("histogram n={n} grid={grid} block={block}");
         assert_u32_exact(&what, &got[..256], &want);
-        assert!(
-            got[256..].iter().all(|&v| v == 0),
-            "{what}: wrote past bins[255]"
-        );
-        assert_eq!(
-            got[..256].iter().map(|&v| v as usize).sum::<usize>(),
-            n,
-            "{what}: total count"
-        );
+        assert!(got[256..].iter().all(|&v| v == 0), "{what}: wrote past bins[255]");
+        assert_eq!(got[..256].iter().map(|&v| v as usize).sum::<usize>(), n, "{what}: total count");
     }
 }
 
@@ -768,10 +601,7 @@ fn run_transpose(ptx: &str) {
     init();
     let module = Module::load(ptx);
     let k = module.function("transpose");
-    for (case, &(rows, cols)) in [(33usize, 47usize), (32, 32), (1, 1), (100, 257), (64, 3)]
-        .iter()
-        .enumerate()
-    {
+    for (case, &(rows, cols)) in [(33usize, 47usize), (32, 32), (1, 1), (100, 257), (64, 3)].iter().enumerate() {
         let mut rng = Lcg::new(700 + case as u64);
         let input: Vec<f32> = (0..rows * cols).map(|_| rng.f32_in(-1e6, 1e6)).collect();
         let din = DevBuf::from_slice(&input);
@@ -792,10 +622,7 @@ fn run_transpose(ptx: &str) {
         }
         let what = format!("transpose {rows}x{cols}");
         assert_f32_exact(&what, &got[..rows * cols], &want);
-        assert!(
-            got[rows * cols..].iter().all(|v| v.to_bits() == SENTINEL),
-            "{what}: wrote past the end"
-        );
+        assert!(got[rows * cols..].iter().all(|v| v.to_bits() == SENTINEL), "{what}: wrote past the end");
     }
 }
 
@@ -808,11 +635,7 @@ fn divergent_host(x: u32, tid: u32) -> u32 {
         let mut steps = 0u32;
         let mut v = x as u64;
         while v > 1 && steps < 1000 {
-            v = if v & 1 != 0 {
-                v.wrapping_mul(3).wrapping_add(1)
-            } else {
-                v >> 1
-            };
+            v = if v & 1 != 0 { v.wrapping_mul(3).wrapping_add(1) } else { v >> 1 };
             steps += 1;
         }
         steps
@@ -820,11 +643,8 @@ fn divergent_host(x: u32, tid: u32) -> u32 {
         let len = x & 63;
         let mut acc = 0x9e37_79b9u32;
         for k in 0..len {
-            acc = if (acc ^ k) & 4 != 0 {
-                acc.wrapping_mul(33).wrapping_add(k)
-            } else {
-                (acc >> 3) ^ x.wrapping_add(k)
-            };
+            acc =
+                if (acc ^ k) & 4 != 0 { acc.wrapping_mul(33).wrapping_add(k) } else { (acc >> 3) ^ x.wrapping_add(k) };
         }
         acc
     }
@@ -834,26 +654,9 @@ fn run_divergent(ptx: &str) {
     init();
     let module = Module::load(ptx);
     let k = module.function("divergent");
-    for (case, &(n, block)) in [(1000usize, 128u32), (4099, 96), (77, 77), (1, 32)]
-        .iter()
-        .enumerate()
-    {
+    for (case, &(n, block)) in [(1000usize, 128u32), (4099, 96), (77, 77), (1, 32)].iter().enumerate() {
         let mut rng = Lcg::new(800 + case as u64);
-        let special = [
-            0u32,
-            1,
-            2,
-            3,
-            27,
-            97,
-            871,
-            77_031,
-            837_799,
-            0xffff_ffff,
-            0x8000_0000,
-            63,
-            64,
-        ];
+        let special = [0u32, 1, 2, 3, 27, 97, 871, 77_031, 837_799, 0xffff_ffff, 0x8000_0000, 63, 64];
         let input: Vec<u32> = (0..n)
             .map(|i| match i % 5 {
                 0 => special[(i / 5) % special.len()],
@@ -865,21 +668,12 @@ fn run_divergent(ptx: &str) {
         let dout = DevBuf::<u32>::alloc(n + 4);
         dout.fill32(SENTINEL);
         let (mut pi, mut po, mut pn) = (din.ptr, dout.ptr, n as i32);
-        k.launch(
-            (ceil_div(n, block as usize), 1, 1),
-            (block, 1, 1),
-            &mut [arg(&mut pi), arg(&mut po), arg(&mut pn)],
-        );
+        k.launch((ceil_div(n, block as usize), 1, 1), (block, 1, 1), &mut [arg(&mut pi), arg(&mut po), arg(&mut pn)]);
         let got = dout.read();
-        let want: Vec<u32> = (0..n)
-            .map(|i| divergent_host(input[i], (i % block as usize) as u32))
-            .collect();
+        let want: Vec<u32> = (0..n).map(|i| divergent_host(input[i], (i % block as usize) as u32)).collect();
         let what = format!("divergent n={n} block={block}");
         assert_u32_exact(&what, &got[..n], &want);
-        assert!(
-            got[n..].iter().all(|&v| v == SENTINEL),
-            "{what}: wrote past out[n-1]"
-        );
+        assert!(got[n..].iter().all(|&v| v == SENTINEL), "{what}: wrote past out[n-1]");
     }
 }
 
@@ -895,18 +689,10 @@ fn ptx_bfe(a: u32, pos: u32, len: u32, signed: bool) -> u32 {
     if len == 0 {
         return 0;
     }
-    let sbit = if signed {
-        (a >> (pos + len - 1).min(31)) & 1
-    } else {
-        0
-    };
+    let sbit = if signed { (a >> (pos + len - 1).min(31)) & 1 } else { 0 };
     let mut d = 0u32;
     for i in 0..32 {
-        let bit = if i < len && pos + i <= 31 {
-            (a >> (pos + i)) & 1
-        } else {
-            sbit
-        };
+        let bit = if i < len && pos + i <= 31 { (a >> (pos + i)) & 1 } else { sbit };
         d |= bit << i;
     }
     d
@@ -960,15 +746,10 @@ fn int_ops_host(sa: i32, sb: i32, c: u64) -> [u32; INT_OPS_N] {
     let ud = ub | 1;
     o[16] = ua / ud;
     o[17] = ua % ud;
-    o[18] = (ua / 7)
-        .wrapping_add((sa / 10) as u32)
-        .wrapping_add(ua % 1000);
+    o[18] = (ua / 7).wrapping_add((sa / 10) as u32).wrapping_add(ua % 1000);
     let w = ua as u64 * ub as u64;
     let sw = sa as i64 * sb as i64;
-    let m = c
-        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-        .wrapping_add(c >> 17)
-        .wrapping_sub(w);
+    let m = c.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(c >> 17).wrapping_sub(w);
     o[19] = m as u32;
     o[20] = (m >> 32) as u32;
     let q = (c / (ub | 1) as u64).wrapping_add((sw >> 3) as u64);
@@ -992,23 +773,7 @@ fn run_int_ops(ptx: &str) {
     let k = module.function("int_ops");
     let n = 1000usize;
     let mut rng = Lcg::new(900);
-    let special = [
-        0i32,
-        1,
-        -1,
-        2,
-        -2,
-        7,
-        -7,
-        10,
-        i32::MIN,
-        i32::MAX,
-        i32::MIN + 1,
-        0x1234_5678,
-        31,
-        32,
-        33,
-    ];
+    let special = [0i32, 1, -1, 2, -2, 7, -7, 10, i32::MIN, i32::MAX, i32::MIN + 1, 0x1234_5678, 31, 32, 33];
     let pick = |rng: &mut Lcg, i: usize| -> i32 {
         match i % 4 {
             0 => special[rng.below(special.len() as u32) as usize],
@@ -1035,13 +800,7 @@ fn run_int_ops(ptx: &str) {
     k.launch(
         (ceil_div(n, 128), 1, 1),
         (128, 1, 1),
-        &mut [
-            arg(&mut pa),
-            arg(&mut pb),
-            arg(&mut pc),
-            arg(&mut po),
-            arg(&mut pn),
-        ],
+        &mut [arg(&mut pa), arg(&mut pb), arg(&mut pc), arg(&mut po), arg(&mut pn)],
     );
     let got = dout.read();
     let mut bad = Vec::new();
@@ -1058,10 +817,7 @@ fn run_int_ops(ptx: &str) {
         }
     }
     report_mismatches("int_ops", &bad);
-    assert!(
-        got[n * INT_OPS_N..].iter().all(|&v| v == SENTINEL),
-        "int_ops: wrote past the end"
-    );
+    assert!(got[n * INT_OPS_N..].iter().all(|&v| v == SENTINEL), "int_ops: wrote past the end");
 }
 
 // ---------------------------------------------------------------------------
@@ -1180,8 +936,7 @@ fn run_float_ops(ptx: &str) {
     bfo.fill32(SENTINEL);
     bio.fill32(SENTINEL);
     bdd.fill32(SENTINEL);
-    let (mut p0, mut p1, mut p2, mut p3, mut p4, mut p5) =
-        (bx.ptr, by.ptr, bz.ptr, biv.ptr, bdx.ptr, bdy.ptr);
+    let (mut p0, mut p1, mut p2, mut p3, mut p4, mut p5) = (bx.ptr, by.ptr, bz.ptr, biv.ptr, bdx.ptr, bdy.ptr);
     let (mut p6, mut p7, mut p8, mut pn) = (bfo.ptr, bio.ptr, bdd.ptr, n as i32);
     k.launch(
         (ceil_div(n, 256), 1, 1),
@@ -1206,10 +961,7 @@ fn run_float_ops(ptx: &str) {
     let mut bad = Vec::new();
     for i in 0..n {
         let (a, b, c, kk, p, q) = (x[i], y[i], z[i], iv[i], dx[i], dy[i]);
-        let ctx = format!(
-            "x={a:e} ({:#010x}) y={b:e} z={c:e} iv={kk} dx={p:e} dy={q:e}",
-            a.to_bits()
-        );
+        let ctx = format!("x={a:e} ({:#010x}) y={b:e} z={c:e} iv={kk} dx={p:e} dy={q:e}", a.to_bits());
 
         let want_f: [f32; FO_N] = [
             a + b,
@@ -1261,8 +1013,7 @@ fn run_float_ops(ptx: &str) {
         for (j, &w) in want_i.iter().enumerate() {
             let g = io[i * IO_N + j];
             // neg/abs of a NaN: any NaN will do.
-            let nan_ok =
-                (j == 6 && a.is_nan() || j == 7 && b.is_nan()) && f32::from_bits(g as u32).is_nan();
+            let nan_ok = (j == 6 && a.is_nan() || j == 7 && b.is_nan()) && f32::from_bits(g as u32).is_nan();
             if !(g == w || nan_ok) {
                 bad.push(format!(
                     "element {i} int result {j}: got {g} ({:#010x}), want {w} ({:#010x}); {ctx}",

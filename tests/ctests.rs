@@ -13,7 +13,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 mod common;
@@ -26,10 +25,7 @@ fn repo() -> PathBuf {
 /// target/<profile>/ctests: where the C programs are built.
 fn build_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("current_exe");
-    let profile = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>");
+    let profile = exe.parent().and_then(Path::parent).expect("target/<profile>");
     let dir = profile.join("ctests");
     fs::create_dir_all(&dir).expect("create ctests build dir");
     dir
@@ -37,11 +33,7 @@ fn build_dir() -> PathBuf {
 
 fn ptx_path() -> PathBuf {
     let p = repo().join("ctests").join("kernels.ptx");
-    assert!(
-        p.is_file(),
-        "{} is missing (ctests/regen.sh makes it)",
-        p.display()
-    );
+    assert!(p.is_file(), "{} is missing (ctests/regen.sh makes it)", p.display());
     p
 }
 
@@ -115,12 +107,8 @@ fn run(exe: &Path, pass_name: &str) {
     };
     let stdout = fs::read_to_string(&out_path).unwrap_or_default();
     let stderr = fs::read_to_string(&err_path).unwrap_or_default();
-    let report = |what: String| -> ! {
-        panic!(
-            "{} {what}\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
-            exe.display()
-        )
-    };
+    let report =
+        |what: String| -> ! { panic!("{} {what}\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}", exe.display()) };
     match status {
         None => report(format!("timed out after {timeout:?}")),
         Some(s) if !s.success() => report(format!("failed: {s}")),
@@ -187,11 +175,7 @@ fn nvidia_include() -> Option<PathBuf> {
 /// against our driver.
 #[test]
 fn nvidia_header() {
-    let ours = compile(
-        "nvidia_header",
-        "nvidia_header-ours",
-        &repo().join("include"),
-    );
+    let ours = compile("nvidia_header", "nvidia_header-ours", &repo().join("include"));
     run(&ours, "nvidia_header");
     if let Some(include) = nvidia_include() {
         let theirs = compile("nvidia_header", "nvidia_header-nvidia", &include);

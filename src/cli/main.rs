@@ -46,7 +46,10 @@ fn main() -> ExitCode {
                 path.push(":");
                 path.push(old);
             }
-            let (prog, args) = program.split_first().expect("clap requires a program");
+            let Some((prog, args)) = program.split_first() else {
+                eprintln!("softcuda: run needs a program");
+                return ExitCode::from(2);
+            };
             match Command::new(prog).args(args).env("LD_LIBRARY_PATH", path).status() {
                 Ok(s) => ExitCode::from(s.code().unwrap_or(1).clamp(0, 255) as u8),
                 Err(e) => {

@@ -298,7 +298,7 @@ pub fn device_attribute(attrib: i32) -> Option<i32> {
         CAN_USE_64_BIT_STREAM_MEM_OPS_V1 => 0,
         CAN_USE_STREAM_WAIT_VALUE_NOR_V1 => 0,
         COOPERATIVE_LAUNCH => 1,
-        COOPERATIVE_MULTI_DEVICE_LAUNCH => 0, // single device
+        COOPERATIVE_MULTI_DEVICE_LAUNCH => 0,                  // single device
         MAX_SHARED_MEMORY_PER_BLOCK_OPTIN => SHARED_PER_BLOCK, // no opt-in beyond the 48 KiB default
         CAN_FLUSH_REMOTE_WRITES => 0,
         HOST_REGISTER_SUPPORTED => 0, // cuMemHostRegister is not offered
@@ -377,17 +377,10 @@ mod tests {
     #[test]
     fn valid_range() {
         for id in 1..attr::MAX {
-            assert!(
-                device_attribute(id).is_some(),
-                "attribute {id} has no value"
-            );
+            assert!(device_attribute(id).is_some(), "attribute {id} has no value");
         }
         for id in [i32::MIN, -1, 0, attr::MAX, attr::MAX + 1, 1000, i32::MAX] {
-            assert_eq!(
-                device_attribute(id),
-                None,
-                "attribute {id} should be invalid"
-            );
+            assert_eq!(device_attribute(id), None, "attribute {id} should be invalid");
         }
     }
 
@@ -400,24 +393,18 @@ mod tests {
             assert!(device_attribute(id).is_some(), "attribute {id}");
         }
         let root = env!("CARGO_MANIFEST_DIR");
-        let Some(text) = ["shared", "../shared"].iter().find_map(|dir| {
-            std::fs::read_to_string(format!("{root}/{dir}/reference/h100_attributes.txt")).ok()
-        }) else {
+        let Some(text) = ["shared", "../shared"]
+            .iter()
+            .find_map(|dir| std::fs::read_to_string(format!("{root}/{dir}/reference/h100_attributes.txt")).ok())
+        else {
             return;
         };
         let mut seen = 0;
-        for line in text
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        {
+        for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
             let cols: Vec<&str> = line.split('\t').collect();
             let id: i32 = cols[0].parse().expect("id column");
             if cols.get(2) == Some(&"CUDA_SUCCESS") {
-                assert!(
-                    device_attribute(id).is_some(),
-                    "reference answers attribute {id} ({})",
-                    cols[3]
-                );
+                assert!(device_attribute(id).is_some(), "reference answers attribute {id} ({})", cols[3]);
                 seen += 1;
             }
         }
@@ -483,30 +470,15 @@ mod tests {
             a(attr::LOCALITY_DOMAIN_MULTIPROCESSOR_COUNT) * a(attr::LOCALITY_DOMAIN_COUNT),
             a(attr::MULTIPROCESSOR_COUNT)
         );
-        assert_eq!(
-            (
-                a(attr::COMPUTE_CAPABILITY_MAJOR),
-                a(attr::COMPUTE_CAPABILITY_MINOR)
-            ),
-            COMPUTE_CAPABILITY
-        );
+        assert_eq!((a(attr::COMPUTE_CAPABILITY_MAJOR), a(attr::COMPUTE_CAPABILITY_MINOR)), COMPUTE_CAPABILITY);
     }
 
     /// Aliases answer like the names they stand for.
     #[test]
     fn aliases() {
-        assert_eq!(
-            attr::SHARED_MEMORY_PER_BLOCK,
-            attr::MAX_SHARED_MEMORY_PER_BLOCK
-        );
+        assert_eq!(attr::SHARED_MEMORY_PER_BLOCK, attr::MAX_SHARED_MEMORY_PER_BLOCK);
         assert_eq!(attr::REGISTERS_PER_BLOCK, attr::MAX_REGISTERS_PER_BLOCK);
-        assert_eq!(
-            attr::MAXIMUM_TEXTURE2D_ARRAY_WIDTH,
-            attr::MAXIMUM_TEXTURE2D_LAYERED_WIDTH
-        );
-        assert_eq!(
-            attr::VIRTUAL_MEMORY_MANAGEMENT_SUPPORTED,
-            attr::VIRTUAL_ADDRESS_MANAGEMENT_SUPPORTED
-        );
+        assert_eq!(attr::MAXIMUM_TEXTURE2D_ARRAY_WIDTH, attr::MAXIMUM_TEXTURE2D_LAYERED_WIDTH);
+        assert_eq!(attr::VIRTUAL_MEMORY_MANAGEMENT_SUPPORTED, attr::VIRTUAL_ADDRESS_MANAGEMENT_SUPPORTED);
     }
 }

@@ -49,7 +49,13 @@ unsafe fn param_buffer(f: &Function, params: *mut *mut c_void, extra: *mut *mut 
             }
             // SAFETY: src points to a value of the parameter's size (caller contract);
             // the destination range lies in buf by construction of the layout.
-            unsafe { std::ptr::copy_nonoverlapping(src as *const u8, buf.as_mut_ptr().add(p.offset as usize), p.size as usize) };
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    src as *const u8,
+                    buf.as_mut_ptr().add(p.offset as usize),
+                    p.size as usize,
+                )
+            };
         }
         return Ok(buf);
     }
@@ -127,7 +133,9 @@ pub(crate) unsafe fn launch_kernel(
     if threads > MAX_THREADS as u64 || k.max_threads.is_some_and(|m| threads > m as u64) {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
-    if shared > func.max_dynamic_shared.load(Ordering::Relaxed) || k.shared_size as u64 + shared as u64 > MAX_SHARED as u64 {
+    if shared > func.max_dynamic_shared.load(Ordering::Relaxed)
+        || k.shared_size as u64 + shared as u64 > MAX_SHARED as u64
+    {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
     // SAFETY: forwarded caller contract for params/extra.

@@ -122,7 +122,7 @@ fn memset(dst: u64, elem: usize, value: u32, count: usize) -> CuResult {
     if count == 0 {
         return Ok(());
     }
-    if dst % elem as u64 != 0 {
+    if !dst.is_multiple_of(elem as u64) {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
     let Some(bytes) = count.checked_mul(elem) else { return fail(CUDA_ERROR_INVALID_VALUE) };

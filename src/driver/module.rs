@@ -111,9 +111,13 @@ unsafe fn image_text<'a>(image: *const c_void) -> Result<&'a str, (CUresult, Str
     }
     // SAFETY: the caller promises a NUL-terminated PTX image.
     let bytes = unsafe { CStr::from_ptr(image as *const c_char) }.to_bytes();
-    let text = std::str::from_utf8(bytes).map_err(|_| (CUDA_ERROR_INVALID_IMAGE, "image is not PTX text".to_string()))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| (CUDA_ERROR_INVALID_IMAGE, "image is not PTX text".to_string()))?;
     if !text.contains(".version") && !text.contains(".entry") && !text.contains(".target") {
-        return Err((CUDA_ERROR_INVALID_IMAGE, "image is not PTX text (fatbinaries and cubins are not supported yet)".into()));
+        return Err((
+            CUDA_ERROR_INVALID_IMAGE,
+            "image is not PTX text (fatbinaries and cubins are not supported yet)".into(),
+        ));
     }
     Ok(text)
 }
@@ -218,7 +222,9 @@ pub(crate) unsafe fn module_get_function(pf: *mut *mut c_void, hmod: *mut c_void
             let f = Function {
                 module: mh,
                 kernel: k.clone(),
-                max_dynamic_shared: AtomicU32::new(super::launch::MAX_SHARED - k.shared_size.min(super::launch::MAX_SHARED)),
+                max_dynamic_shared: AtomicU32::new(
+                    super::launch::MAX_SHARED - k.shared_size.min(super::launch::MAX_SHARED),
+                ),
                 carveout: AtomicU32::new(u32::MAX),
             };
             let h = DRIVER.functions.insert(Arc::new(f));
@@ -230,7 +236,12 @@ pub(crate) unsafe fn module_get_function(pf: *mut *mut c_void, hmod: *mut c_void
     unsafe { out(pf, h as *mut c_void) }
 }
 
-pub(crate) unsafe fn module_get_global(dptr: *mut u64, bytes: *mut usize, hmod: *mut c_void, name: *const c_char) -> CuResult {
+pub(crate) unsafe fn module_get_global(
+    dptr: *mut u64,
+    bytes: *mut usize,
+    hmod: *mut c_void,
+    name: *const c_char,
+) -> CuResult {
     current_usable()?;
     if name.is_null() {
         return fail(CUDA_ERROR_INVALID_VALUE);

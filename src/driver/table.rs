@@ -5,7 +5,10 @@
 //! variant, e.g. `cuMemAlloc_v2`).
 
 use super::codes::CUresult;
-use super::{context as ctx, device as dev, error as err, event as ev, guard, launch as ln, memory as mem, module as md, stream as st};
+use super::{
+    context as ctx, device as dev, error as err, event as ev, guard, launch as ln, memory as mem, module as md,
+    stream as st,
+};
 use std::ffi::{c_char, c_void};
 
 type CUcontext = *mut c_void;

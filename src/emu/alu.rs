@@ -188,10 +188,9 @@ pub fn int_bin(op: BinOp, ty: Ty, sat: bool, a: u64, b: u64, carry: &mut u64) ->
                 } else {
                     sa.wrapping_div(sb) as u64
                 }
-            } else if ub == 0 {
-                u64::MAX
             } else {
-                ua / ub
+                // Division by zero gives all ones.
+                ua.checked_div(ub).unwrap_or(u64::MAX)
             }
         }
         BinOp::Rem => {
@@ -317,12 +316,24 @@ fn round32(wide: f64, r: Round, rn: impl FnOnce() -> f32) -> f32 {
         return near;
     }
     let n = near as f64;
-    let up = |v: f32| if v == 0.0 { f32::from_bits(1) } else if v > 0.0 { f32::from_bits(v.to_bits() + 1) } else { f32::from_bits(v.to_bits() - 1) };
+    let up = |v: f32| {
+        if v == 0.0 {
+            f32::from_bits(1)
+        } else if v > 0.0 {
+            f32::from_bits(v.to_bits() + 1)
+        } else {
+            f32::from_bits(v.to_bits() - 1)
+        }
+    };
     let down = |v: f32| -up(-v);
     match r {
         Round::Rz => {
             if n.abs() > wide.abs() {
-                if near > 0.0 { down(near) } else { up(near) }
+                if near > 0.0 {
+                    down(near)
+                } else {
+                    up(near)
+                }
             } else {
                 near
             }
@@ -392,7 +403,11 @@ pub fn float_un(op: UnOp, ty: Ty, f: FMods, a: u64) -> u64 {
 #[inline(always)]
 pub fn fma32(f: FMods, a: u64, b: u64, c: u64) -> u64 {
     let (x, y, z) = (ftz32(f32_of(a), f.ftz), ftz32(f32_of(b), f.ftz), ftz32(f32_of(c), f.ftz));
-    let r = if f.round == Round::Rn { x.mul_add(y, z) } else { round32((x as f64).mul_add(y as f64, z as f64), f.round, || x.mul_add(y, z)) };
+    let r = if f.round == Round::Rn {
+        x.mul_add(y, z)
+    } else {
+        round32((x as f64).mul_add(y as f64, z as f64), f.round, || x.mul_add(y, z))
+    };
     out32(r, f)
 }
 
@@ -559,9 +574,39 @@ fn int_to_f32(v: i128, r: Round) -> f32 {
     let up = |f: f32| if f >= 0.0 { f32::from_bits(f.to_bits() + 1) } else { f32::from_bits(f.to_bits() - 1) };
     let down = |f: f32| if f > 0.0 { f32::from_bits(f.to_bits() - 1) } else { f32::from_bits(f.to_bits() + 1) };
     match r {
-        Round::Rz => if n.abs() > v.abs() { if near > 0.0 { down(near) } else { -down(-near) } } else { near },
-        Round::Rm => if n > v { if near > 0.0 { down(near) } else { up(near) } } else { near },
-        Round::Rp => if n < v { if near >= 0.0 { up(near) } else { down(near) } } else { near },
+        Round::Rz => {
+            if n.abs() > v.abs() {
+                if near > 0.0 {
+                    down(near)
+                } else {
+                    -down(-near)
+                }
+            } else {
+                near
+            }
+        }
+        Round::Rm => {
+            if n > v {
+                if near > 0.0 {
+                    down(near)
+                } else {
+                    up(near)
+                }
+            } else {
+                near
+            }
+        }
+        Round::Rp => {
+            if n < v {
+                if near >= 0.0 {
+                    up(near)
+                } else {
+                    down(near)
+                }
+            } else {
+                near
+            }
+        }
         _ => near,
     }
 }
@@ -596,7 +641,15 @@ pub fn convert(dty: Ty, sty: Ty, round: Round, int_round: bool, ftz: bool, sat: 
                     out32(r, FMods { sat, ftz, ..Default::default() })
                 }
                 Ty::F64 => out64(v, FMods { sat, ..Default::default() }),
-                Ty::F16 => f64_to_f16(if sat { if v.is_nan() { 0.0 } else { v.clamp(0.0, 1.0) } } else { v }) as u64,
+                Ty::F16 => f64_to_f16(if sat {
+                    if v.is_nan() {
+                        0.0
+                    } else {
+                        v.clamp(0.0, 1.0)
+                    }
+                } else {
+                    v
+                }) as u64,
                 _ => {
                     // bf16: round f32 bits to nearest even.
                     let b = (v as f32).to_bits();
@@ -625,7 +678,13 @@ pub fn convert(dty: Ty, sty: Ty, round: Round, int_round: bool, ftz: bool, sat: 
                         return if sty == Ty::F64 && dty.is_signed() { ext(lo as u64, dty) } else { 0 };
                     }
                     let r = round_int(x, if int_round { round } else { Round::Rz });
-                    let v = if r >= hi as f64 { hi } else if r <= lo as f64 { lo } else { r as i128 };
+                    let v = if r >= hi as f64 {
+                        hi
+                    } else if r <= lo as f64 {
+                        lo
+                    } else {
+                        r as i128
+                    };
                     ext(v as u64, dty)
                 }
                 None => {
@@ -658,7 +717,15 @@ pub fn prmt(a: u64, b: u64, c: u64) -> u64 {
     for i in 0..4 {
         let sel = ((c >> (4 * i)) & 0xf) as u32;
         let byte = ((src >> (8 * (sel & 7))) & 0xff) as u32;
-        let byte = if sel & 8 != 0 { if byte & 0x80 != 0 { 0xff } else { 0 } } else { byte };
+        let byte = if sel & 8 != 0 {
+            if byte & 0x80 != 0 {
+                0xff
+            } else {
+                0
+            }
+        } else {
+            byte
+        };
         r |= byte << (8 * i);
     }
     r as u64
@@ -801,7 +868,7 @@ mod tests {
     #[test]
     fn bit_field_ops() {
         assert_eq!(bfe(Ty::U32, 0xabcd, 4, 8), 0xbc);
-        assert_eq!(bfe(Ty::S32, 0x80, 4, 4), (-8i64) as u64 & u64::MAX);
+        assert_eq!(bfe(Ty::S32, 0x80, 4, 4), (-8i64) as u64);
         assert_eq!(bfi(Ty::U32, 0xf, 0, 4, 4), 0xf0);
         assert_eq!(prmt(0x44332211, 0x88776655, 0x3210), 0x44332211);
         assert_eq!(prmt(0x44332211, 0x88776655, 0x7654), 0x88776655);

@@ -41,25 +41,25 @@ pub fn set_reconvergence(code: &mut [Inst]) {
     // Successors; node `nb` is the virtual exit.
     let exit = nb;
     let mut succ: Vec<Vec<usize>> = vec![Vec::new(); nb + 1];
-    for b in 0..nb {
+    for (b, out) in succ.iter_mut().enumerate().take(nb) {
         let last = starts.get(b + 1).copied().unwrap_or(n) - 1;
         let inst = &code[last];
         let fall = if last + 1 < n { block_of[last + 1] } else { exit };
         match inst.op {
             Op::Bra { target, .. } => {
                 let t = if (target as usize) < n { block_of[target as usize] } else { exit };
-                succ[b].push(t);
+                out.push(t);
                 if inst.guard.is_some() {
-                    succ[b].push(fall);
+                    out.push(fall);
                 }
             }
             Op::Exit | Op::Ret | Op::Trap => {
-                succ[b].push(exit);
+                out.push(exit);
                 if inst.guard.is_some() {
-                    succ[b].push(fall);
+                    out.push(fall);
                 }
             }
-            _ => succ[b].push(fall),
+            _ => out.push(fall),
         }
     }
     // Reverse graph: predecessors in the reverse CFG are successors in the CFG.

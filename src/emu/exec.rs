@@ -169,7 +169,13 @@ impl Warp {
             }
             let pc = top.pc;
             let Some(inst) = code.get(pc as usize) else {
-                return Err(cta.fault(FaultKind::IllegalInstruction, 0, 0, 0, format!("pc {pc} past the end of the kernel")));
+                return Err(cta.fault(
+                    FaultKind::IllegalInstruction,
+                    0,
+                    0,
+                    0,
+                    format!("pc {pc} past the end of the kernel"),
+                ));
             };
             let mut mask = top.mask;
             top.pc += 1;
@@ -268,7 +274,10 @@ impl Warp {
                         return Err(cta.fault(FaultKind::Unsupported, 0, first(mask), pc, format!("{op:?} on {ty:?}")));
                     }
                     self.map2(mask, d, a, b, |x, y| alu::float_bin(op, ty, f, x, y));
-                } else if matches!(op, BinOp::AddCc | BinOp::SubCc | BinOp::AddC | BinOp::SubC | BinOp::AddCCc | BinOp::SubCCc) {
+                } else if matches!(
+                    op,
+                    BinOp::AddCc | BinOp::SubCc | BinOp::AddC | BinOp::SubC | BinOp::AddCCc | BinOp::SubCCc
+                ) {
                     for l in lanes(mask) {
                         let mut c = self.carry[l];
                         let v = alu::int_bin(op, ty, f.sat, self.v(a, l), self.v(b, l), &mut c);
@@ -466,7 +475,13 @@ impl Warp {
             }
             Op::Exit | Op::Ret => self.remove_lanes(mask),
             Op::Trap => {
-                return Err(cta.fault(FaultKind::Trap, 0, self.first_thread + first(mask), pc, "trap instruction".into()));
+                return Err(cta.fault(
+                    FaultKind::Trap,
+                    0,
+                    self.first_thread + first(mask),
+                    pc,
+                    "trap instruction".into(),
+                ));
             }
             Op::Bar { id: _, count: _, arrive } => {
                 if !arrive {

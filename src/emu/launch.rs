@@ -59,7 +59,8 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
             if i >= total {
                 break;
             }
-            let ctaid = [(i % gx as u64) as u32, ((i / gx as u64) % gy as u64) as u32, (i / (gx as u64 * gy as u64)) as u32];
+            let ctaid =
+                [(i % gx as u64) as u32, ((i / gx as u64) % gy as u64) as u32, (i / (gx as u64 * gy as u64)) as u32];
             if !first {
                 cta.reset(ctaid);
             } else {

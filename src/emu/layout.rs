@@ -81,7 +81,8 @@ pub fn layout_module(m: &ptx::Module, space: &mut AddressSpace, owner: usize) ->
         let mut bytes = Vec::with_capacity(size);
         let elem = v.ty.size() as usize;
         let is_float = matches!(v.ty, ptx::ScalarType::F32 | ptx::ScalarType::F64);
-        flatten_init(init, elem, is_float, &l, &mut bytes).map_err(|message| LayoutError::Init { line: v.span.line, message })?;
+        flatten_init(init, elem, is_float, &l, &mut bytes)
+            .map_err(|message| LayoutError::Init { line: v.span.line, message })?;
         bytes.truncate(size);
         let dst = space.host_ptr(base + off, bytes.len()).map_err(LayoutError::Memory)?;
         // SAFETY: dst points to `bytes.len()` bytes inside the block just allocated
@@ -91,7 +92,13 @@ pub fn layout_module(m: &ptx::Module, space: &mut AddressSpace, owner: usize) ->
     Ok(l)
 }
 
-fn flatten_init(init: &Initializer, elem: usize, is_float: bool, l: &ModuleLayout, out: &mut Vec<u8>) -> Result<(), String> {
+fn flatten_init(
+    init: &Initializer,
+    elem: usize,
+    is_float: bool,
+    l: &ModuleLayout,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
     match init {
         Initializer::List(items) => {
             for i in items {

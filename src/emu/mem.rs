@@ -142,7 +142,7 @@ impl<'a> Cta<'a> {
     }
 
     fn resolve(&mut self, space: Space, addr: u64, size: u32, thread: u32, what: &str) -> Result<Loc, Fault> {
-        if size > 1 && addr % size as u64 != 0 {
+        if size > 1 && !addr.is_multiple_of(size as u64) {
             return Err(self.fault(
                 FaultKind::MisalignedAddress,
                 addr,
@@ -160,10 +160,12 @@ impl<'a> Cta<'a> {
                 return self.resolve(Space::Local, addr - LOCAL_WINDOW, size, thread, what)
             }
             Space::Generic | Space::Global => self.global_ok(addr, s).then_some(Loc::Global(addr)),
-            Space::Shared => (addr.checked_add(s).is_some_and(|e| e <= self.shared.len() as u64)).then_some(Loc::Shared(addr as usize)),
+            Space::Shared => (addr.checked_add(s).is_some_and(|e| e <= self.shared.len() as u64))
+                .then_some(Loc::Shared(addr as usize)),
             Space::Local => (addr.checked_add(s).is_some_and(|e| e <= self.local_size as u64))
                 .then(|| Loc::Local(thread as usize * self.local_size as usize + addr as usize)),
-            Space::Param => (addr.checked_add(s).is_some_and(|e| e <= self.params.len() as u64)).then_some(Loc::Param(addr as usize)),
+            Space::Param => (addr.checked_add(s).is_some_and(|e| e <= self.params.len() as u64))
+                .then_some(Loc::Param(addr as usize)),
         };
         loc.ok_or_else(|| {
             let detail = match space {
@@ -184,7 +186,7 @@ impl<'a> Cta<'a> {
 
     /// Checks the alignment of a whole vector access (`.v2`/`.v4`: aligned to its total size).
     pub fn check_vector_align(&mut self, space: Space, addr: u64, total: u32, thread: u32) -> Result<(), Fault> {
-        if total.is_power_of_two() && addr % total as u64 != 0 {
+        if total.is_power_of_two() && !addr.is_multiple_of(total as u64) {
             return Err(self.fault(
                 FaultKind::MisalignedAddress,
                 addr,
@@ -213,7 +215,13 @@ impl<'a> Cta<'a> {
             Loc::Shared(o) => write_le(&mut self.shared[o..o + size as usize], v),
             Loc::Local(o) => write_le(&mut self.local[o..o + size as usize], v),
             Loc::Param(_) => {
-                return Err(self.fault(FaultKind::IllegalAddress, addr, thread, 0, "store to kernel parameter space".into()))
+                return Err(self.fault(
+                    FaultKind::IllegalAddress,
+                    addr,
+                    thread,
+                    0,
+                    "store to kernel parameter space".into(),
+                ))
             }
         }
         Ok(())
@@ -223,7 +231,16 @@ impl<'a> Cta<'a> {
     /// host atomics (CTAs run on several host threads); shared and local
     /// memory belong to this CTA's host thread alone.
     #[allow(clippy::too_many_arguments)]
-    pub fn atomic(&mut self, space: Space, op: AtomOp, ty: Ty, addr: u64, b: u64, c: u64, thread: u32) -> Result<u64, Fault> {
+    pub fn atomic(
+        &mut self,
+        space: Space,
+        op: AtomOp,
+        ty: Ty,
+        addr: u64,
+        b: u64,
+        c: u64,
+        thread: u32,
+    ) -> Result<u64, Fault> {
         let size = ty.size();
         let loc = self.resolve(space, addr, size, thread, "atomic")?;
         Ok(match loc {
@@ -239,7 +256,13 @@ impl<'a> Cta<'a> {
                 old
             }
             Loc::Param(_) => {
-                return Err(self.fault(FaultKind::IllegalAddress, addr, thread, 0, "atomic on kernel parameter space".into()))
+                return Err(self.fault(
+                    FaultKind::IllegalAddress,
+                    addr,
+                    thread,
+                    0,
+                    "atomic on kernel parameter space".into(),
+                ))
             }
         })
     }
@@ -287,10 +310,10 @@ fn write_le(b: &mut [u8], v: u64) {
 // behaviour here), and relaxed loads and stores compile to plain moves.
 
 fn read_global(a: u64, size: u32) -> u64 {
-    // SAFETY (all arms): `a` lies with `size` bytes inside a live allocation
-    // (checked by `resolve` against the snapshot taken under the address-space
-    // read lock, which the launch holds so nothing is freed meanwhile) and is
-    // aligned to `size` (checked by `resolve`).
+    // Every arm: `a` lies with `size` bytes inside a live allocation (checked
+    // by `resolve` against the snapshot taken under the address-space read
+    // lock, held for the launch, so nothing is freed meanwhile).
+    // SAFETY: in a live allocation (above) and aligned to `size` (`resolve`).
     unsafe {
         match size {
             1 => AtomicU8::from_ptr(a as *mut u8).load(Ordering::Relaxed) as u64,
@@ -391,7 +414,10 @@ mod tests {
         assert_eq!(atom_apply(AtomOp::Cas, Ty::U32, 3, 3, 9), 9);
         assert_eq!(atom_apply(AtomOp::Cas, Ty::U32, 3, 4, 9), 3);
         assert_eq!(atom_apply(AtomOp::Min, Ty::S32, 0xffff_ffff, 1, 0), 0xffff_ffff);
-        assert_eq!(atom_apply(AtomOp::Add, Ty::F32, 1f32.to_bits() as u64, 2f32.to_bits() as u64, 0), 3f32.to_bits() as u64);
+        assert_eq!(
+            atom_apply(AtomOp::Add, Ty::F32, 1f32.to_bits() as u64, 2f32.to_bits() as u64, 0),
+            3f32.to_bits() as u64
+        );
     }
 
     #[test]

@@ -50,7 +50,9 @@ impl std::fmt::Display for LoadError {
             LoadError::Parse(e) => write!(f, "{e}"),
             LoadError::Lower(e) => write!(f, "{e}"),
             LoadError::Layout(layout::LayoutError::Memory(m)) => write!(f, "cannot allocate module variables: {m:?}"),
-            LoadError::Layout(layout::LayoutError::Init { line, message }) => write!(f, "ptx input, line {line}: error: {message}"),
+            LoadError::Layout(layout::LayoutError::Init { line, message }) => {
+                write!(f, "ptx input, line {line}: error: {message}")
+            }
         }
     }
 }
@@ -74,7 +76,10 @@ pub fn load_module(text: &str, space: &mut AddressSpace, owner: usize) -> Result
         };
         for i in &k.code {
             if let ir::Op::Unsupported(what) = &i.op {
-                warnings.push(format!("kernel {} uses {what} (PTX line {}), which the emulator does not run yet", k.name, i.line));
+                warnings.push(format!(
+                    "kernel {} uses {what} (PTX line {}), which the emulator does not run yet",
+                    k.name, i.line
+                ));
                 break;
             }
         }

@@ -101,12 +101,13 @@ fn divergent_paths_reconverge_before_the_vote() {
 }
 
 const SHUFFLE: &str = r#"
-.visible .entry shuffles(.param .u64 out)
+.visible .entry shuffles(.param .u64 out, .param .u32 stride)
 {
     .reg .pred %p<2>;
     .reg .b32 %r<12>;
     .reg .b64 %rd<6>;
     ld.param.u64 %rd1, [out];
+    ld.param.u32 %r11, [stride];
     mov.u32 %r1, %laneid;
     mul.lo.u32 %r2, %r1, 10;
     shfl.sync.up.b32 %r3|%p1, %r2, 1, 0, -1;
@@ -114,7 +115,7 @@ const SHUFFLE: &str = r#"
     shfl.sync.bfly.b32 %r5, %r2, 5, 31, -1;
     shfl.sync.idx.b32 %r6, %r2, 7, 0x1c1f, -1;
     selp.u32 %r7, 1, 0, %p1;
-    mul.wide.u32 %rd2, %r1, 20;
+    mul.wide.u32 %rd2, %r1, %r11;
     add.s64 %rd3, %rd1, %rd2;
     st.global.v4.u32 [%rd3], {%r3, %r4, %r5, %r6};
     st.global.u32 [%rd3+16], %r7;
@@ -127,37 +128,15 @@ fn misaligned_vector_store_faults() {
     let mut rig = Rig::new(SHUFFLE);
     let out = rig.buffer(32 * 5 + 4);
     // A 20-byte lane stride leaves lane 1's 16-byte vector store misaligned.
-    let res = rig.launch("shuffles", 1, 32, 0, &[out]);
+    let res = rig.launch("shuffles", 1, 32, 0, &[out, 20]);
     assert_eq!(res.unwrap_err().kind, FaultKind::MisalignedAddress, "20-byte stride breaks v4 alignment on lane 1");
 }
 
-const SHUFFLE_ALIGNED: &str = r#"
-.visible .entry shuffles(.param .u64 out)
-{
-    .reg .pred %p<2>;
-    .reg .b32 %r<12>;
-    .reg .b64 %rd<6>;
-    ld.param.u64 %rd1, [out];
-    mov.u32 %r1, %laneid;
-    mul.lo.u32 %r2, %r1, 10;
-    shfl.sync.up.b32 %r3|%p1, %r2, 1, 0, -1;
-    shfl.sync.down.b32 %r4, %r2, 3, 31, -1;
-    shfl.sync.bfly.b32 %r5, %r2, 5, 31, -1;
-    shfl.sync.idx.b32 %r6, %r2, 7, 0x1c1f, -1;
-    selp.u32 %r7, 1, 0, %p1;
-    mul.wide.u32 %rd2, %r1, 32;
-    add.s64 %rd3, %rd1, %rd2;
-    st.global.v4.u32 [%rd3], {%r3, %r4, %r5, %r6};
-    st.global.u32 [%rd3+16], %r7;
-    ret;
-}
-"#;
-
 #[test]
 fn shuffle_up_down_bfly_idx_with_clamp_and_segments() {
-    let mut rig = Rig::new(SHUFFLE_ALIGNED);
+    let mut rig = Rig::new(SHUFFLE);
     let out = rig.buffer(32 * 8);
-    rig.launch("shuffles", 1, 32, 0, &[out]).expect("launch");
+    rig.launch("shuffles", 1, 32, 0, &[out, 32]).expect("launch");
     let v = rig.read(out, 32 * 8);
     for l in 0..32u32 {
         let row = &v[l as usize * 8..l as usize * 8 + 5];
@@ -311,7 +290,8 @@ fn unknown_instructions_and_registers_are_ptx_errors() {
 #[test]
 fn unsupported_known_instructions_load_and_fault_when_run() {
     let mut space = AddressSpace::default();
-    let text = format!("{HEADER}.visible .entry k()\n{{\n.reg .b32 %r<3>;\ndp4a.u32.u32 %r1, %r1, %r1, %r2;\nret;\n}}\n");
+    let text =
+        format!("{HEADER}.visible .entry k()\n{{\n.reg .b32 %r<3>;\ndp4a.u32.u32 %r1, %r1, %r1, %r2;\nret;\n}}\n");
     let m = load_module(&text, &mut space, 0).expect("loads");
     assert_eq!(m.warnings.len(), 1);
     let k = &m.kernels["k"];

@@ -152,7 +152,11 @@ pub enum Initializer {
     /// `{ a, b, … }`, possibly nested for multi-dimensional arrays.
     List(Vec<Initializer>),
     /// A symbol's address, optionally `generic(sym)` and `+ offset`.
-    Symbol { name: String, generic: bool, offset: i64 },
+    Symbol {
+        name: String,
+        generic: bool,
+        offset: i64,
+    },
 }
 
 /// Literal constants (PTX ISA §4.5).
@@ -219,7 +223,11 @@ pub enum Statement {
     /// A `{ … }` nested scope.
     Block(Vec<Statement>),
     /// `.loc file line col` (debug line information).
-    Loc { file: u32, line: u32, col: u32 },
+    Loc {
+        file: u32,
+        line: u32,
+        col: u32,
+    },
     /// `.pragma "…";`
     Pragma(String),
     /// `name: .callprototype …;` kept by name; the lowering needs only its existence.

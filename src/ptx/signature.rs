@@ -37,3 +37,21 @@ pub(crate) fn layout(func: &Function) -> KernelSignature {
     }
     KernelSignature { name: func.name.clone(), params, total_size: offset }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ptx::parse;
+
+    #[test]
+    fn offsets_honour_align_and_natural_alignment() {
+        let m = parse(
+            ".version 9.0\n.target sm_80\n.address_size 64\n\
+             .visible .entry k(.param .u8 a, .param .u64 b, .param .align 16 .b8 s[20], .param .u16 c, .param .f32 d)\n{\nret;\n}\n",
+        )
+        .expect("parses");
+        let sig = crate::ptx::signature(&m.functions[0]);
+        let got: Vec<(u32, u32, u32)> = sig.params.iter().map(|p| (p.offset, p.size, p.align)).collect();
+        assert_eq!(got, vec![(0, 1, 1), (8, 8, 8), (16, 20, 16), (36, 2, 2), (40, 4, 4)]);
+        assert_eq!(sig.total_size, 44);
+    }
+}

@@ -15,14 +15,8 @@ pub fn lib_dir() -> &'static Path {
     DIR.get_or_init(|| {
         let exe = std::env::current_exe().expect("current_exe");
         let deps = exe.parent().expect("test binary has a parent directory");
-        let profile = deps
-            .parent()
-            .unwrap_or_else(|| panic!("cannot find target/<profile> from {}", exe.display()));
-        let modified = |dir: &Path| {
-            fs::metadata(dir.join("libcuda.so"))
-                .and_then(|m| m.modified())
-                .ok()
-        };
+        let profile = deps.parent().unwrap_or_else(|| panic!("cannot find target/<profile> from {}", exe.display()));
+        let modified = |dir: &Path| fs::metadata(dir.join("libcuda.so")).and_then(|m| m.modified()).ok();
         let dir = match (modified(profile), modified(deps)) {
             (Some(a), Some(b)) if b > a => deps,
             (Some(_), _) => profile,
@@ -50,13 +44,7 @@ pub fn lib_dir() -> &'static Path {
                 Err(e) => panic!("cannot create {}: {e}", so1.display()),
             }
         }
-        assert!(
-            same(&so, &so1),
-            "{} does not lead to {}",
-            so1.display(),
-            so.display()
-        );
+        assert!(same(&so, &so1), "{} does not lead to {}", so1.display(), so.display());
         dir
     })
 }
-

@@ -110,18 +110,14 @@ pub(super) fn ws(i: &str) -> R<'_, ()> {
     loop {
         match b.get(p) {
             Some(b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c) => p += 1,
-            Some(b'/') if b.get(p + 1) == Some(&b'/') => {
-                match b[p..].iter().position(|&c| c == b'\n') {
-                    Some(n) => p += n + 1,
-                    None => p = b.len(),
-                }
-            }
-            Some(b'/') if b.get(p + 1) == Some(&b'*') => {
-                match b[p + 2..].windows(2).position(|w| w == b"*/") {
-                    Some(n) => p += 2 + n + 2,
-                    None => return fail(&i[p..], "unterminated /* comment"),
-                }
-            }
+            Some(b'/') if b.get(p + 1) == Some(&b'/') => match b[p..].iter().position(|&c| c == b'\n') {
+                Some(n) => p += n + 1,
+                None => p = b.len(),
+            },
+            Some(b'/') if b.get(p + 1) == Some(&b'*') => match b[p + 2..].windows(2).position(|w| w == b"*/") {
+                Some(n) => p += 2 + n + 2,
+                None => return fail(&i[p..], "unterminated /* comment"),
+            },
             _ => break,
         }
     }
@@ -244,10 +240,9 @@ pub(super) fn digits_value(s: &str, radix: u32) -> Option<u64> {
 /// Ensures a literal is not directly followed by identifier characters.
 pub(super) fn literal_end<'a>(start: &'a str, rest: &'a str) -> R<'a, ()> {
     match peek(rest) {
-        Some(c) if is_id_char(c) || c == '.' => fail(
-            start,
-            format!("invalid numeric literal {}", describe_token(start)),
-        ),
+        Some(c) if is_id_char(c) || c == '.' => {
+            fail(start, format!("invalid numeric literal {}", describe_token(start)))
+        }
         _ => Ok((rest, ())),
     }
 }
@@ -278,12 +273,7 @@ pub(super) fn uint_lit(i: &str) -> R<'_, u64> {
     };
     let value = match digits_value(digits, radix) {
         Some(v) => v,
-        None => {
-            return fail(
-                i,
-                format!("invalid or out-of-range integer literal {}", describe_token(i)),
-            )
-        }
+        None => return fail(i, format!("invalid or out-of-range integer literal {}", describe_token(i))),
     };
     let rest = rest.strip_prefix(['U', 'u']).unwrap_or(rest);
     let (rest, _) = literal_end(i, rest)?;
@@ -314,14 +304,7 @@ pub(super) fn immediate(i: &str) -> R<'_, Immediate> {
         let n = if f32_form { 8 } else { 16 };
         let (rest, hex) = take_while(|c: char| c.is_ascii_hexdigit())(&j[2..])?;
         if hex.len() != n {
-            return fail(
-                i,
-                format!(
-                    "{} literal needs exactly {} hex digits",
-                    if f32_form { "0f" } else { "0d" },
-                    n
-                ),
-            );
+            return fail(i, format!("{} literal needs exactly {} hex digits", if f32_form { "0f" } else { "0d" }, n));
         }
         let (rest, _) = literal_end(i, rest)?;
         let bits = u64::from_str_radix(hex, 16).unwrap_or(0);
@@ -342,8 +325,7 @@ pub(super) fn immediate(i: &str) -> R<'_, Immediate> {
         let is_frac = ab.first() == Some(&b'.') && ab.get(1).is_some_and(u8::is_ascii_digit);
         let is_exp = matches!(ab.first(), Some(b'e' | b'E'))
             && (ab.get(1).is_some_and(u8::is_ascii_digit)
-                || (matches!(ab.get(1), Some(b'+' | b'-'))
-                    && ab.get(2).is_some_and(u8::is_ascii_digit)));
+                || (matches!(ab.get(1), Some(b'+' | b'-')) && ab.get(2).is_some_and(u8::is_ascii_digit)));
         if is_frac || is_exp {
             let mut rest = after;
             if is_frac {

@@ -113,9 +113,7 @@ fn trailing_nuls_and_bom_ignored() {
 
 #[test]
 fn file_directive() {
-    let m = parse(&format!(
-        "{HDR}.file 1 \"/tmp/a.cu\"\n\t.file\t2 \"/usr/include/x.h\", 1700000000, 1234\n"
-    ));
+    let m = parse(&format!("{HDR}.file 1 \"/tmp/a.cu\"\n\t.file\t2 \"/usr/include/x.h\", 1700000000, 1234\n"));
     assert_eq!(m.files, vec![(1, "/tmp/a.cu".to_string()), (2, "/usr/include/x.h".to_string())]);
 }
 
@@ -156,10 +154,7 @@ fn module_variables_all_spaces() {
     assert_eq!(v[8].linkage, Linkage::Weak);
     assert_eq!(v[9].linkage, Linkage::Common);
     assert_eq!(v[10].array, vec![Some(2), Some(3), Some(4)]);
-    assert_eq!(
-        v[11..].iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
-        vec!["x1", "x2", "x3"]
-    );
+    assert_eq!(v[11..].iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), vec!["x1", "x2", "x3"]);
     assert_eq!(v[12].array, vec![Some(2)]);
     assert_eq!(v[13].init, Some(Initializer::Value(Immediate::Int(7))));
     assert_eq!(v[0].span, Span { line: 4, col: 1 });
@@ -177,10 +172,7 @@ fn initializers() {
     let init = |n: usize| m.variables[n].init.clone().unwrap();
     use Initializer::*;
     assert_eq!(init(0), Value(Immediate::Int(-5)));
-    assert_eq!(
-        init(1),
-        List(vec![Value(Immediate::Int(1)), Value(Immediate::Int(16)), Value(Immediate::Int(8))])
-    );
+    assert_eq!(init(1), List(vec![Value(Immediate::Int(1)), Value(Immediate::Int(16)), Value(Immediate::Int(8))]));
     assert_eq!(init(2), Value(Immediate::F32(0x3F80_0000)));
     assert_eq!(init(3), Value(Immediate::F64(0x3FF0_0000_0000_0000)));
     assert_eq!(
@@ -241,7 +233,10 @@ fn entry_params() {
     assert_eq!(f.name, "_Z4kernPfS_");
     assert_eq!(f.params.len(), 3);
     let p = &f.params;
-    assert_eq!((p[0].space, p[0].ty, p[0].ptr_space, p[0].align), (StateSpace::Param, ScalarType::U64, Some(StateSpace::Global), Some(8)));
+    assert_eq!(
+        (p[0].space, p[0].ty, p[0].ptr_space, p[0].align),
+        (StateSpace::Param, ScalarType::U64, Some(StateSpace::Global), Some(8))
+    );
     assert_eq!((p[1].name.as_str(), p[1].align, p[1].ty, p[1].array), ("s", Some(8), ScalarType::B8, Some(24)));
     assert_eq!((p[2].name.as_str(), p[2].array, p[2].ptr_space), ("n", None, None));
     assert_eq!(p[1].span, Span { line: 6, col: 2 });
@@ -414,7 +409,23 @@ fn guards() {
 
 #[test]
 fn register_operands() {
-    for r in ["%r1", "%rd12", "%f3", "%p1", "%fd2", "%rs1", "%h1", "%SP", "%SPL", "%laneid", "%warpid", "%clock64", "%lanemask_lt", "%envreg3", "%cluster_ctarank"] {
+    for r in [
+        "%r1",
+        "%rd12",
+        "%f3",
+        "%p1",
+        "%fd2",
+        "%rs1",
+        "%h1",
+        "%SP",
+        "%SPL",
+        "%laneid",
+        "%warpid",
+        "%clock64",
+        "%lanemask_lt",
+        "%envreg3",
+        "%cluster_ctarank",
+    ] {
         assert_eq!(op(r), reg(r));
     }
     for r in ["%tid.x", "%ntid.y", "%ctaid.z", "%nctaid.x", "%cluster_ctaid.w"] {
@@ -462,10 +473,7 @@ fn immediate_operands() {
 
 #[test]
 fn vector_address_and_misc_operands() {
-    assert_eq!(
-        op("{%f1, %f2, _, %f4}"),
-        Operand::Vector(vec![reg("%f1"), reg("%f2"), Operand::Sink, reg("%f4")])
-    );
+    assert_eq!(op("{%f1, %f2, _, %f4}"), Operand::Vector(vec![reg("%f1"), reg("%f2"), Operand::Sink, reg("%f4")]));
     assert_eq!(op("[%rd1]"), addr(reg("%rd1"), 0));
     assert_eq!(op("[%rd1+16]"), addr(reg("%rd1"), 16));
     assert_eq!(op("[%rd1+-4]"), addr(reg("%rd1"), -4));
@@ -508,9 +516,8 @@ fn full_instructions() {
 
 #[test]
 fn comments_anywhere() {
-    let b = body(
-        "add.s32 /* dst */ %r1, // first\n %r2 /* src */,\n 1 // imm\n ; /* trailing */\n// end\n/**/ret/**/;",
-    );
+    let b =
+        body("add.s32 /* dst */ %r1, // first\n %r2 /* src */,\n 1 // imm\n ; /* trailing */\n// end\n/**/ret/**/;");
     let i = instrs(&b);
     assert_eq!(i.len(), 2);
     assert_eq!(i[0].operands, vec![reg("%r1"), reg("%r2"), int(1)]);
@@ -682,10 +689,7 @@ fn nvcc_module_k1() {
     let vars: Vec<&str> = m.variables.iter().map(|v| v.name.as_str()).collect();
     assert_eq!(vars, vec!["cc", "gtab", "gptr", "$str"]);
     assert_eq!(m.variables[0].space, StateSpace::Const);
-    assert_eq!(
-        m.variables[2].init,
-        Some(Initializer::Symbol { name: "gtab".into(), generic: true, offset: 4 })
-    );
+    assert_eq!(m.variables[2].init, Some(Initializer::Symbol { name: "gtab".into(), generic: true, offset: 4 }));
 
     let vprintf = func(&m, "vprintf");
     assert!(vprintf.body.is_none() && vprintf.linkage == Linkage::Extern && vprintf.params.len() == 2);
@@ -746,7 +750,9 @@ fn nvcc_module_k3_sm90() {
     let hb = half.body.as_ref().unwrap();
     assert_eq!(hb.iter().filter(|s| matches!(s, Statement::Block(_))).count(), 6);
     let is = instrs(hb);
-    assert!(is.iter().any(|i| i.opcode == "mov" && i.operands[0] == Operand::Vector(vec![sym("low", 0), sym("high", 0)])));
+    assert!(is
+        .iter()
+        .any(|i| i.opcode == "mov" && i.operands[0] == Operand::Vector(vec![sym("low", 0), sym("high", 0)])));
     // Textures and surfaces.
     let tex = func(&m, "_Z4texkyPf");
     let t = instrs(tex.body.as_ref().unwrap()).into_iter().find(|i| i.opcode == "tex").unwrap();
@@ -770,7 +776,9 @@ fn nvcc_module_k3_sm90() {
     let is = instrs(clus.body.as_ref().unwrap());
     assert!(is.iter().any(|i| i.opcode == "mapa" && mods(i) == vec!["shared::cluster", "u32"]));
     assert!(is.iter().any(|i| i.opcode == "ld" && mods(i) == vec!["shared::cluster", "u32"]));
-    assert!(is.iter().any(|i| i.operands.first() == Some(&reg("%r2")) && i.operands.get(1) == Some(&reg("%cluster_ctarank"))));
+    assert!(is
+        .iter()
+        .any(|i| i.operands.first() == Some(&reg("%r2")) && i.operands.get(1) == Some(&reg("%cluster_ctarank"))));
     // mbarrier via inline asm.
     let bark = func(&m, "_Z4barkPi");
     let is = instrs(bark.body.as_ref().unwrap());
@@ -780,7 +788,13 @@ fn nvcc_module_k3_sm90() {
     // Indirect call through a prototype.
     let ind = func(&m, "_Z8indirectPii");
     let ib = ind.body.as_ref().unwrap();
-    let blk = ib.iter().find_map(|s| match s { Statement::Block(b) => Some(b), _ => None }).unwrap();
+    let blk = ib
+        .iter()
+        .find_map(|s| match s {
+            Statement::Block(b) => Some(b),
+            _ => None,
+        })
+        .unwrap();
     assert!(blk.iter().any(|s| matches!(s, Statement::CallPrototype(n, _) if n == "prototype_0")));
     let call = instrs(blk).into_iter().find(|i| i.opcode == "call").unwrap();
     assert_eq!(call.operands[1], reg("%rd5"));
