@@ -84,15 +84,11 @@ fn load_text(text: &str) -> Result<Module, (CUresult, String)> {
     let (ctx, _) = current_usable().map_err(|e| (e.0, String::new()))?;
     let mut space = SPACE.write();
     match emu::load_module(text, &mut space, ctx) {
-        Ok(loaded) => {
-            for w in &loaded.warnings {
-                log(w);
-            }
-            Ok(Module { ctx, loaded, functions: Mutex::new(HashMap::new()) })
-        }
+        Ok(loaded) => Ok(Module { ctx, loaded, functions: Mutex::new(HashMap::new()) }),
         Err(e) => {
             let code = match &e {
                 LoadError::Layout(emu::layout::LayoutError::Memory(_)) => CUDA_ERROR_OUT_OF_MEMORY,
+                LoadError::Version(..) => CUDA_ERROR_UNSUPPORTED_PTX_VERSION,
                 _ => CUDA_ERROR_INVALID_PTX,
             };
             Err((code, e.to_string()))

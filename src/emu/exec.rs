@@ -7,15 +7,37 @@
 use super::alu;
 use super::cfg::EXIT;
 use super::ir::*;
-use super::mem::{Cta, Fault, FaultKind};
+use super::mem::{Cta, Fault, FaultKind, ThreadView, LOCAL_WINDOW};
+use super::printf;
 
-/// One SIMT stack entry: run `mask` from `pc` until `pc == rpc`.
+/// One SIMT stack entry: run `mask` from `pc` until `pc == rpc`. A `frame`
+/// entry is the body of a call: when its mask empties, the call returns.
 #[derive(Clone, Copy, Debug)]
 struct Entry {
     pc: u32,
     rpc: u32,
     mask: u32,
+    frame: bool,
 }
+
+/// The caller's state saved by a `call`, restored when the callee returns.
+#[derive(Clone, Debug)]
+struct CallFrame {
+    reg_base: usize,
+    local_base: u32,
+    pstart: usize,
+    psize: u32,
+    func: u32,
+    /// Caller frame slots receiving the return values.
+    rets: Vec<(u32, u32)>,
+    /// The callee's return-value slots in its own frame.
+    callee_rets: Vec<(u32, u32)>,
+    /// Lanes that executed `ret` in the callee.
+    returned: u32,
+}
+
+/// Most nested calls per warp before the launch fails (a runaway recursion).
+const MAX_CALL_DEPTH: usize = 4096;
 
 /// Why a warp stopped running.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,10 +86,24 @@ pub struct Warp {
     pub red_value: (u32, bool, bool),
     /// Thread-instructions executed (active lanes summed).
     pub executed: u64,
+    /// Index of the current frame's registers in `regs` (slot × 32).
+    reg_base: usize,
+    /// The current frame's base in the thread's local memory.
+    local_base: u32,
+    /// Start of the current frame's `.param` area in `pmem`, and its
+    /// per-lane size (lane `l`'s bytes are at `pstart + l × psize`).
+    pstart: usize,
+    psize: u32,
+    /// Index of the running function in the program.
+    func: u32,
+    /// Per-thread `.param` frames of calls.
+    pmem: Vec<u8>,
+    frames: Vec<CallFrame>,
 }
 
 impl Warp {
-    pub fn new(nregs: u32, first_thread: u32, nlanes: u32, ntid: [u32; 3], env: WarpEnv) -> Warp {
+    /// A warp about to run function `func` (an entry) of a program.
+    pub fn new(entry: &FuncInfo, func: u32, first_thread: u32, nlanes: u32, ntid: [u32; 3], env: WarpEnv) -> Warp {
         let mut tid = [[0u32; 3]; 32];
         for (lane, t) in tid.iter_mut().enumerate().take(nlanes as usize) {
             let i = first_thread + lane as u32;
@@ -75,8 +111,8 @@ impl Warp {
         }
         let live = if nlanes >= 32 { u32::MAX } else { (1u32 << nlanes) - 1 };
         Warp {
-            regs: vec![0; nregs as usize * 32],
-            stack: vec![Entry { pc: 0, rpc: EXIT, mask: live }],
+            regs: vec![0; entry.nregs as usize * 32],
+            stack: vec![Entry { pc: entry.start, rpc: EXIT, mask: live, frame: false }],
             tid,
             carry: [0; 32],
             env,
@@ -85,18 +121,25 @@ impl Warp {
             pending_red: None,
             red_value: (0, true, false),
             executed: 0,
+            reg_base: 0,
+            local_base: 0,
+            pstart: 0,
+            psize: entry.psize,
+            func,
+            pmem: vec![0; entry.psize as usize * 32],
+            frames: Vec::new(),
         }
     }
 
     #[inline(always)]
     fn r(&self, r: Reg, lane: usize) -> u64 {
         // Register slots are validated at lowering; index stays in bounds.
-        self.regs[r as usize * 32 + lane]
+        self.regs[self.reg_base + r as usize * 32 + lane]
     }
 
     #[inline(always)]
     pub fn set(&mut self, r: Reg, lane: usize, v: u64) {
-        self.regs[r as usize * 32 + lane] = v;
+        self.regs[self.reg_base + r as usize * 32 + lane] = v;
     }
 
     #[inline(always)]
@@ -105,6 +148,7 @@ impl Warp {
             Src::Reg(r) => self.r(r, lane),
             Src::Imm(v) => v,
             Src::Special(sp) => self.special(sp, lane),
+            Src::Local(off) => self.local_base.wrapping_add(off) as u64,
         }
     }
 
@@ -143,7 +187,7 @@ impl Warp {
     /// Mask of lanes whose predicate register is true (or false if `neg`).
     #[inline(always)]
     fn pred_mask(&self, p: Reg, neg: bool) -> u32 {
-        let base = p as usize * 32;
+        let base = self.reg_base + p as usize * 32;
         let mut m = 0u32;
         for lane in 0..32 {
             m |= ((self.regs[base + lane] & 1) as u32) << lane;
@@ -160,10 +204,19 @@ impl Warp {
     }
 
     /// Runs until the warp reaches a barrier, finishes, or faults.
-    pub fn run(&mut self, code: &[Inst], cta: &mut Cta) -> Result<Stop, Fault> {
+    pub fn run(&mut self, program: &Program, cta: &mut Cta) -> Result<Stop, Fault> {
+        let code = &program.code[..];
         loop {
             let Some(top) = self.stack.last_mut() else { return Ok(Stop::Done) };
-            if top.mask == 0 || top.pc == top.rpc {
+            if top.mask == 0 {
+                let frame = top.frame;
+                self.stack.pop();
+                if frame {
+                    self.finish_call();
+                }
+                continue;
+            }
+            if top.pc == top.rpc {
                 self.stack.pop();
                 continue;
             }
@@ -186,7 +239,7 @@ impl Warp {
             if mask == 0 && !matches!(inst.op, Op::Bar { .. } | Op::BarRed { .. }) {
                 continue;
             }
-            match self.step(&inst.op, mask, pc, inst.line, cta) {
+            match self.step(program, &inst.op, mask, pc, inst.line, cta) {
                 Ok(None) => {}
                 Ok(Some(stop)) => return Ok(stop),
                 Err(f) => return Err(f),
@@ -235,15 +288,105 @@ impl Warp {
     }
 
     fn addr(&self, a: Addr, lane: usize) -> u64 {
-        match a.base {
+        let v = match a.base {
             Some(r) => self.r(r, lane).wrapping_add(a.offset as u64),
             None => a.offset as u64,
+        };
+        if a.local_frame {
+            v.wrapping_add(self.local_base as u64)
+        } else {
+            v
         }
+    }
+
+    /// The byte range of lane `l`'s `.param` frame slot at `off`, checked.
+    fn frame_range(&self, off: u64, size: u32, lane: usize) -> Option<std::ops::Range<usize>> {
+        let end = off.checked_add(size as u64)?;
+        if end > self.psize as u64 {
+            return None;
+        }
+        let start = self.pstart + lane * self.psize as usize + off as usize;
+        Some(start..start + size as usize)
+    }
+
+    /// Starts a call of `callee` for the lanes in `mask` (the caller's entry
+    /// has already moved past the `call`).
+    fn start_call(&mut self, program: &Program, callee: u32, mask: u32, args: &[(u32, u32)], rets: &[(u32, u32)], cta: &mut Cta) -> Result<(), Fault> {
+        let Some(f) = program.funcs.get(callee as usize) else {
+            return Err(cta.fault(FaultKind::IllegalInstruction, 0, self.first_thread + first(mask), 0, format!("call of unknown function #{callee}")));
+        };
+        let caller = &program.funcs[self.func as usize];
+        let new_local = self.local_base as u64 + caller.local_size as u64;
+        if self.frames.len() >= MAX_CALL_DEPTH || new_local + f.local_size as u64 > cta.local_size as u64 {
+            return Err(cta.fault(
+                FaultKind::IllegalAddress,
+                LOCAL_WINDOW + new_local,
+                self.first_thread + first(mask),
+                0,
+                format!("call stack overflow calling {} (depth {})", f.name, self.frames.len()),
+            ));
+        }
+        let new_pstart = self.pstart + self.psize as usize * 32;
+        let need = new_pstart + f.psize as usize * 32;
+        if self.pmem.len() < need {
+            self.pmem.resize(need, 0);
+        }
+        for l in lanes(mask) {
+            for (i, &(aoff, asize)) in args.iter().enumerate() {
+                let Some(&(poff, psize)) = f.params.get(i) else { break };
+                let n = asize.min(psize) as usize;
+                let src = self.pstart + l * self.psize as usize + aoff as usize;
+                let dst = new_pstart + l * f.psize as usize + poff as usize;
+                self.pmem.copy_within(src..src + n, dst);
+            }
+        }
+        let new_reg_base = self.reg_base + caller.nregs as usize * 32;
+        let need = new_reg_base + f.nregs as usize * 32;
+        if self.regs.len() < need {
+            self.regs.resize(need, 0);
+        }
+        self.frames.push(CallFrame {
+            reg_base: self.reg_base,
+            local_base: self.local_base,
+            pstart: self.pstart,
+            psize: self.psize,
+            func: self.func,
+            rets: rets.to_vec(),
+            callee_rets: f.rets.clone(),
+            returned: 0,
+        });
+        self.reg_base = new_reg_base;
+        self.local_base = new_local as u32;
+        self.pstart = new_pstart;
+        self.psize = f.psize;
+        self.func = callee;
+        self.stack.push(Entry { pc: f.start, rpc: EXIT, mask, frame: true });
+        Ok(())
+    }
+
+    /// All lanes of the innermost call have returned or exited: copy the
+    /// return values back and restore the caller's frame.
+    fn finish_call(&mut self) {
+        let Some(fr) = self.frames.pop() else { return };
+        for l in lanes(fr.returned) {
+            for (i, &(coff, csize)) in fr.rets.iter().enumerate() {
+                let Some(&(roff, rsize)) = fr.callee_rets.get(i) else { break };
+                let n = csize.min(rsize) as usize;
+                let src = self.pstart + l * self.psize as usize + roff as usize;
+                let dst = fr.pstart + l * fr.psize as usize + coff as usize;
+                self.pmem.copy_within(src..src + n, dst);
+            }
+        }
+        self.reg_base = fr.reg_base;
+        self.local_base = fr.local_base;
+        self.pstart = fr.pstart;
+        self.psize = fr.psize;
+        self.func = fr.func;
     }
 
     /// Executes one instruction for the lanes in `mask`. Returns a stop reason
     /// for barriers; control flow updates the SIMT stack.
-    fn step(&mut self, op: &Op, mask: u32, pc: u32, line: u32, cta: &mut Cta) -> Result<Option<Stop>, Fault> {
+    fn step(&mut self, program: &Program, op: &Op, mask: u32, pc: u32, line: u32, cta: &mut Cta) -> Result<Option<Stop>, Fault> {
         cta.line = line;
         match *op {
             Op::Mov { d, a } => self.map1(mask, d, a, |x| x),
@@ -425,6 +568,33 @@ impl Warp {
             Op::Lop3 { d, a, b, c, lut } => self.map3(mask, d, a, b, c, |x, y, z| alu::lop3(x, y, z, lut)),
             Op::Shf { left, wrap, d, a, b, c } => self.map3(mask, d, a, b, c, |x, y, z| alu::shf(left, wrap, x, y, z)),
             Op::Testp { class, ty, d, a } => self.map1(mask, d, a, |x| alu::testp(class, ty, x) as u64),
+            Op::Ld { space: Space::Frame, ty, ref ds, addr } => {
+                let size = ty.size();
+                for l in lanes(mask) {
+                    for (i, &d) in ds.iter().enumerate() {
+                        let off = self.addr(addr, l).wrapping_add((i as u32 * size) as u64);
+                        let Some(r) = self.frame_range(off, size, l) else {
+                            return Err(cta.fault(FaultKind::IllegalAddress, off, self.first_thread + l as u32, pc, format!("out-of-bounds .param load at offset {off}")));
+                        };
+                        let mut b = [0u8; 8];
+                        b[..size as usize].copy_from_slice(&self.pmem[r]);
+                        self.set(d, l, alu::ext(u64::from_le_bytes(b), ty));
+                    }
+                }
+            }
+            Op::St { space: Space::Frame, ty, ref srcs, addr } => {
+                let size = ty.size();
+                for l in lanes(mask) {
+                    for (i, &s) in srcs.iter().enumerate() {
+                        let off = self.addr(addr, l).wrapping_add((i as u32 * size) as u64);
+                        let v = self.v(s, l);
+                        let Some(r) = self.frame_range(off, size, l) else {
+                            return Err(cta.fault(FaultKind::IllegalAddress, off, self.first_thread + l as u32, pc, format!("out-of-bounds .param store at offset {off}")));
+                        };
+                        self.pmem[r].copy_from_slice(&v.to_le_bytes()[..size as usize]);
+                    }
+                }
+            }
             Op::Ld { space, ty, ref ds, addr } => {
                 let size = ty.size();
                 for l in lanes(mask) {
@@ -469,11 +639,52 @@ impl Warp {
                     // point; the two paths run first (taken path on top).
                     let fall = top.pc;
                     top.pc = reconv;
-                    self.stack.push(Entry { pc: fall, rpc: reconv, mask: active & !mask });
-                    self.stack.push(Entry { pc: target, rpc: reconv, mask });
+                    self.stack.push(Entry { pc: fall, rpc: reconv, mask: active & !mask, frame: false });
+                    self.stack.push(Entry { pc: target, rpc: reconv, mask, frame: false });
                 }
             }
-            Op::Exit | Op::Ret => self.remove_lanes(mask),
+            Op::Exit => self.remove_lanes(mask),
+            Op::Ret => {
+                if self.frames.is_empty() {
+                    // `ret` from the kernel's own function ends those threads.
+                    self.remove_lanes(mask);
+                } else {
+                    // Those lanes leave the innermost call; when all its lanes
+                    // have left, `run` pops the frame entry and returns.
+                    let fi = self.stack.iter().rposition(|e| e.frame).unwrap_or(0);
+                    for e in &mut self.stack[fi..] {
+                        e.mask &= !mask;
+                    }
+                    if let Some(fr) = self.frames.last_mut() {
+                        fr.returned |= mask;
+                    }
+                }
+            }
+            Op::Call { target, ref args, ref rets } => match target {
+                CallTarget::Direct(f) => self.start_call(program, f, mask, args, rets, cta)?,
+                CallTarget::Indirect(src) => {
+                    // Lanes may call different functions: call for the lanes
+                    // sharing the first lane's target, and leave the others to
+                    // execute this `call` again afterwards.
+                    let lead = first(mask) as usize;
+                    let t = self.v(src, lead);
+                    let mut same = 0u32;
+                    for l in lanes(mask) {
+                        if self.v(src, l) == t {
+                            same |= 1 << l;
+                        }
+                    }
+                    let idx = t.wrapping_sub(FUNC_BASE) / 16;
+                    if t < FUNC_BASE || (t - FUNC_BASE) % 16 != 0 || idx >= program.funcs.len() as u64 {
+                        return Err(cta.fault(FaultKind::IllegalInstruction, t, self.first_thread + lead as u32, pc, format!("indirect call to {t:#x}, which is not a function")));
+                    }
+                    if same != mask {
+                        self.stack.push(Entry { pc, rpc: pc + 1, mask: mask & !same, frame: false });
+                    }
+                    self.start_call(program, idx as u32, same, args, rets, cta)?;
+                }
+            },
+            Op::Builtin { f, ref args, ret } => self.builtin(f, mask, args, ret, pc, cta)?,
             Op::Trap => {
                 return Err(cta.fault(
                     FaultKind::Trap,
@@ -574,6 +785,60 @@ impl Warp {
             }
         }
         Ok(None)
+    }
+
+    /// Reads a frame `.param` slot of lane `l` as a little-endian integer.
+    fn frame_word(&self, slot: Option<&(u32, u32)>, l: usize) -> Option<u64> {
+        let &(off, size) = slot?;
+        let r = self.frame_range(off as u64, size.min(8), l)?;
+        let mut b = [0u8; 8];
+        b[..r.len()].copy_from_slice(&self.pmem[r]);
+        Some(u64::from_le_bytes(b))
+    }
+
+    /// `vprintf` and `__assertfail`, run lane by lane in lane order.
+    fn builtin(&mut self, f: Builtin, mask: u32, args: &[(u32, u32)], ret: Option<(u32, u32)>, pc: u32, cta: &mut Cta) -> Result<(), Fault> {
+        for l in lanes(mask) {
+            let thread = self.first_thread + l as u32;
+            let bad_args = |cta: &Cta| cta.fault(FaultKind::IllegalInstruction, 0, thread, pc, format!("{f:?} called with too few arguments"));
+            match f {
+                Builtin::Vprintf => {
+                    let (Some(fmt), Some(argp)) = (self.frame_word(args.first(), l), self.frame_word(args.get(1), l)) else {
+                        return Err(bad_args(cta));
+                    };
+                    let text = printf::format(&mut ThreadView { cta, thread }, fmt, argp);
+                    let n = match text {
+                        Some(t) => {
+                            cta.printf.extend_from_slice(&t);
+                            args.len() as u64
+                        }
+                        None => u64::MAX,
+                    };
+                    if let Some((off, size)) = ret {
+                        if let Some(r) = self.frame_range(off as u64, size.min(8), l) {
+                            let len = r.len();
+                            self.pmem[r].copy_from_slice(&n.to_le_bytes()[..len]);
+                        }
+                    }
+                }
+                Builtin::AssertFail => {
+                    let words: Vec<Option<u64>> = (0..4).map(|i| self.frame_word(args.get(i), l)).collect();
+                    let [Some(msg), Some(file), Some(line_no), Some(func)] = words[..] else { return Err(bad_args(cta)) };
+                    let mut view = ThreadView { cta, thread };
+                    let mut text = |a: u64| printf::read_cstr(&mut view, a).map(|v| String::from_utf8_lossy(&v).into_owned()).unwrap_or_default();
+                    let (msg, file, func) = (text(msg), text(file), text(func));
+                    let t = cta.fault(FaultKind::Assert, 0, thread, pc, String::new()).tid;
+                    let c = cta.ctaid;
+                    let report = format!(
+                        "{file}:{}: {func}: block: [{},{},{}], thread: [{},{},{}] Assertion `{msg}` failed.\n",
+                        line_no as u32, c[0], c[1], c[2], t[0], t[1], t[2]
+                    );
+                    cta.printf.extend_from_slice(report.as_bytes());
+                    return Err(cta.fault(FaultKind::Assert, 0, thread, pc, format!("device assertion failed: {msg} ({file}:{})", line_no as u32)));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Finishes a `bar.red` with the CTA-wide result.

@@ -80,6 +80,9 @@ pub enum Src {
     /// Immediate bits (already converted to the instruction's type).
     Imm(u64),
     Special(Special),
+    /// The `.local` address of a frame-local variable: the current frame's
+    /// local base plus this offset (functions' stack frames, PTX ISA §5.1.5).
+    Local(u32),
 }
 
 /// State spaces as the IR addresses them.
@@ -91,8 +94,11 @@ pub enum Space {
     Shared,
     /// Offsets into the thread's local memory.
     Local,
-    /// Offsets into the kernel parameter buffer.
+    /// Offsets into the kernel parameter buffer (read-only, shared by all threads).
     Param,
+    /// Offsets into the current call frame's per-thread `.param` area
+    /// (function parameters, return values, call arguments).
+    Frame,
     /// Generic addresses: shared and local windows, otherwise global.
     Generic,
 }
@@ -102,6 +108,8 @@ pub enum Space {
 pub struct Addr {
     pub base: Option<Reg>,
     pub offset: i64,
+    /// Add the current frame's local base (the address names a frame-local variable).
+    pub local_frame: bool,
 }
 
 /// Comparison operators of `setp`/`set` (PTX ISA §9.7.9.3), the `u`-prefixed
@@ -486,8 +494,61 @@ pub enum Op {
     Exit,
     Ret,
     Trap,
-    /// An instruction this emulator does not run yet; executing it faults.
+    /// `call`: run a function; `args`/`rets` are the caller's frame `.param`
+    /// slots (offset, size) passed by position.
+    Call { target: CallTarget, args: Vec<(u32, u32)>, rets: Vec<(u32, u32)> },
+    /// A call of a function the emulator provides (`vprintf`, `__assertfail`).
+    Builtin { f: Builtin, args: Vec<(u32, u32)>, ret: Option<(u32, u32)> },
+    /// An instruction this emulator does not run; modules containing one are
+    /// refused at load, so this is never executed.
     Unsupported(String),
+}
+
+/// The callee of a `call`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CallTarget {
+    /// Index into [`Program::funcs`].
+    Direct(u32),
+    /// A function address ([`FUNC_BASE`] + 16 × index) in a register.
+    Indirect(Src),
+}
+
+/// Functions the emulator implements itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    /// `vprintf(const char *fmt, const void *args)`: device `printf`.
+    Vprintf,
+    /// `__assertfail(msg, file, line, function, charSize)`: device `assert`.
+    AssertFail,
+}
+
+/// Function addresses (for indirect calls) are `FUNC_BASE + 16 × index`.
+pub const FUNC_BASE: u64 = 0x6000_0000_0000_0000;
+
+/// One function of a program (`.entry` or `.func`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FuncInfo {
+    pub name: String,
+    /// First instruction.
+    pub start: u32,
+    /// Register slots of one activation.
+    pub nregs: u32,
+    /// Bytes of per-thread `.param` frame (incoming parameters, return
+    /// values, outgoing call arguments).
+    pub psize: u32,
+    /// Incoming parameters: (offset, size) in the frame.
+    pub params: Vec<(u32, u32)>,
+    /// Return values: (offset, size) in the frame.
+    pub rets: Vec<(u32, u32)>,
+    /// Bytes of `.local` variables of one activation.
+    pub local_size: u32,
+}
+
+/// All functions of a module, lowered into one instruction array.
+#[derive(Clone, Debug, Default)]
+pub struct Program {
+    pub code: Vec<Inst>,
+    pub funcs: Vec<FuncInfo>,
 }
 
 /// An instruction: operation, optional guard `(predicate register, negated)`,
@@ -503,12 +564,15 @@ pub struct Inst {
 #[derive(Clone, Debug)]
 pub struct Kernel {
     pub name: String,
-    pub code: Vec<Inst>,
-    /// Number of register slots.
+    pub program: std::sync::Arc<Program>,
+    /// Index of the entry in `program.funcs`.
+    pub func: u32,
+    /// Number of register slots of the entry frame.
     pub nregs: u32,
     /// Bytes of static shared memory (dynamic shared memory follows, aligned to 16).
     pub shared_size: u32,
-    /// Bytes of local memory per thread.
+    /// Bytes of local memory per thread (the entry's variables, plus a call
+    /// stack when the program has device functions).
     pub local_size: u32,
     pub signature: crate::ptx::KernelSignature,
     /// `.maxntid` / `.reqntid` product if given (threads per block limit).

@@ -67,7 +67,10 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
                 cta.ctaid = ctaid;
                 first = false;
             }
-            match run_cta(k, cfg, &mut cta) {
+            let result = run_cta(k, cfg, &mut cta);
+            super::printf::emit(&cta.printf);
+            cta.printf.clear();
+            match result {
                 Ok(n) => count += n,
                 Err(f) => {
                     stop.store(true, Ordering::Relaxed);
@@ -107,7 +110,7 @@ fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta) -> Result<u64, Fault> 
                 dyn_smem: cfg.dyn_shared,
                 total_smem: k.shared_size + cfg.dyn_shared,
             };
-            Warp::new(k.nregs, w * 32, (nthreads - w * 32).min(32), cfg.block, env)
+            Warp::new(&k.program.funcs[k.func as usize], k.func, w * 32, (nthreads - w * 32).min(32), cfg.block, env)
         })
         .collect();
     loop {
@@ -116,7 +119,7 @@ fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta) -> Result<u64, Fault> 
             if w.is_done() {
                 continue;
             }
-            match w.run(&k.code, cta)? {
+            match w.run(&k.program, cta)? {
                 Stop::Barrier => at_barrier += 1,
                 Stop::Done => {}
             }

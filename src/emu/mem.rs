@@ -23,6 +23,8 @@ pub enum FaultKind {
     MisalignedAddress,
     /// `trap` → `CUDA_ERROR_LAUNCH_FAILED`
     Trap,
+    /// A failed device `assert` → `CUDA_ERROR_ASSERT`
+    Assert,
     /// An instruction the emulator cannot run → `CUDA_ERROR_NOT_SUPPORTED`... reported as
     /// `CUDA_ERROR_ILLEGAL_INSTRUCTION`.
     Unsupported,
@@ -74,6 +76,8 @@ pub struct Cta<'a> {
     pub ntid: [u32; 3],
     /// PTX line of the instruction being run (for fault reports).
     pub line: u32,
+    /// Device `printf` output of this CTA, printed when it finishes.
+    pub printf: Vec<u8>,
 }
 
 fn space_name(s: Space) -> &'static str {
@@ -81,7 +85,7 @@ fn space_name(s: Space) -> &'static str {
         Space::Global => "global",
         Space::Shared => "shared",
         Space::Local => "local",
-        Space::Param => "param",
+        Space::Param | Space::Frame => "param",
         Space::Generic => "generic",
     }
 }
@@ -106,13 +110,16 @@ impl<'a> Cta<'a> {
             ctaid,
             ntid,
             line: 0,
+            printf: Vec::new(),
         }
     }
 
-    /// Reuses this CTA's buffers for another block (zeroing shared and local memory).
+    /// Reuses this CTA's buffers for another block. Shared memory is zeroed
+    /// (cheap, and keeps results reproducible); local memory, which can be
+    /// large with a call stack, is left as the last block left it, like the
+    /// uninitialised memory it models.
     pub fn reset(&mut self, ctaid: [u32; 3]) {
         self.shared.fill(0);
-        self.local.fill(0);
         self.ctaid = ctaid;
     }
 
@@ -164,6 +171,8 @@ impl<'a> Cta<'a> {
                 .then_some(Loc::Shared(addr as usize)),
             Space::Local => (addr.checked_add(s).is_some_and(|e| e <= self.local_size as u64))
                 .then(|| Loc::Local(thread as usize * self.local_size as usize + addr as usize)),
+            // Frame `.param` accesses are handled by the warp itself.
+            Space::Frame => None,
             Space::Param => (addr.checked_add(s).is_some_and(|e| e <= self.params.len() as u64))
                 .then_some(Loc::Param(addr as usize)),
         };
@@ -433,5 +442,21 @@ mod tests {
         assert_eq!(cta.load(Space::Generic, LOCAL_WINDOW + 8, 8, 1).unwrap(), 42);
         assert_eq!(cta.load(Space::Global, 0x1000, 4, 0).unwrap_err().kind, FaultKind::IllegalAddress);
         assert!(cta.store(Space::Param, 0, 4, 1, 0).is_err());
+    }
+}
+
+/// Device memory as the `printf` formatter reads it: generic addresses, as
+/// thread `thread` of this CTA sees them.
+pub struct ThreadView<'c, 'a> {
+    pub cta: &'c mut Cta<'a>,
+    pub thread: u32,
+}
+
+impl super::printf::DeviceReader for ThreadView<'_, '_> {
+    fn byte(&mut self, addr: u64) -> Option<u8> {
+        self.cta.load(Space::Generic, addr, 1, self.thread).ok().map(|v| v as u8)
+    }
+    fn word(&mut self, addr: u64, size: u32) -> Option<u64> {
+        self.cta.load(Space::Generic, addr, size, self.thread).ok()
     }
 }

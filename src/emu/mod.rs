@@ -11,6 +11,7 @@ pub mod launch;
 pub mod layout;
 pub mod lower;
 pub mod mem;
+pub mod printf;
 #[cfg(test)]
 mod tests;
 
@@ -24,13 +25,14 @@ use crate::ptx;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// The newest PTX ISA version this emulator accepts (what nvcc 13.5 writes).
+pub const MAX_PTX_VERSION: (u32, u32) = (9, 5);
+
 /// A module ready to launch: lowered kernels and placed variables.
 #[derive(Debug)]
 pub struct LoadedModule {
     pub kernels: HashMap<String, Arc<Kernel>>,
     pub layout: ModuleLayout,
-    /// Kernels that use instructions the emulator does not run yet (name, what).
-    pub warnings: Vec<String>,
 }
 
 /// Why a module failed to load.
@@ -38,8 +40,11 @@ pub struct LoadedModule {
 pub enum LoadError {
     /// Syntax error (→ `CUDA_ERROR_INVALID_PTX`).
     Parse(ptx::ParseError),
-    /// Semantic error in lowering (→ `CUDA_ERROR_INVALID_PTX`).
+    /// Semantic error, or an instruction the emulator does not run
+    /// (→ `CUDA_ERROR_INVALID_PTX`).
     Lower(lower::LowerError),
+    /// `.version` newer than [`MAX_PTX_VERSION`] (→ `CUDA_ERROR_UNSUPPORTED_PTX_VERSION`).
+    Version(u32, u32),
     /// Variables could not be placed (→ `CUDA_ERROR_OUT_OF_MEMORY` / `INVALID_PTX`).
     Layout(layout::LayoutError),
 }
@@ -49,6 +54,11 @@ impl std::fmt::Display for LoadError {
         match self {
             LoadError::Parse(e) => write!(f, "{e}"),
             LoadError::Lower(e) => write!(f, "{e}"),
+            LoadError::Version(a, b) => write!(
+                f,
+                "ptx input: error: PTX ISA version {a}.{b} is newer than the newest this driver supports ({}.{})",
+                MAX_PTX_VERSION.0, MAX_PTX_VERSION.1
+            ),
             LoadError::Layout(layout::LayoutError::Memory(m)) => write!(f, "cannot allocate module variables: {m:?}"),
             LoadError::Layout(layout::LayoutError::Init { line, message }) => {
                 write!(f, "ptx input, line {line}: error: {message}")
@@ -58,32 +68,38 @@ impl std::fmt::Display for LoadError {
 }
 
 /// Parses and lowers PTX text, allocating its `.global`/`.const` variables in
-/// `space` on behalf of context handle `owner` (0: none).
+/// `space` on behalf of context handle `owner` (0: none). A module using an
+/// instruction the emulator does not run is refused here, naming the
+/// instruction and its line — never a wrong answer at run time.
 pub fn load_module(text: &str, space: &mut AddressSpace, owner: usize) -> Result<LoadedModule, LoadError> {
     let m = ptx::parse(text).map_err(LoadError::Parse)?;
-    let layout = layout::layout_module(&m, space, owner).map_err(LoadError::Layout)?;
-    let mut kernels = HashMap::new();
-    let mut warnings = Vec::new();
-    for f in m.functions.iter().filter(|f| f.is_entry && f.body.is_some()) {
-        let k = match lower::lower_kernel(f, &layout) {
-            Ok(k) => k,
-            Err(e) => {
-                if let Some(b) = layout.block {
-                    let _ = space.free(b, crate::memory::AllocKind::Module);
-                }
-                return Err(LoadError::Lower(e));
-            }
-        };
-        for i in &k.code {
-            if let ir::Op::Unsupported(what) = &i.op {
-                warnings.push(format!(
-                    "kernel {} uses {what} (PTX line {}), which the emulator does not run yet",
-                    k.name, i.line
-                ));
-                break;
-            }
-        }
-        kernels.insert(k.name.clone(), Arc::new(k));
+    if m.version > MAX_PTX_VERSION {
+        return Err(LoadError::Version(m.version.0, m.version.1));
     }
-    Ok(LoadedModule { kernels, layout, warnings })
+    let layout = layout::layout_module(&m, space, owner).map_err(LoadError::Layout)?;
+    let free_layout = |space: &mut AddressSpace| {
+        if let Some(b) = layout.block {
+            let _ = space.free(b, crate::memory::AllocKind::Module);
+        }
+    };
+    let lowered = match lower::lower_module(&m, &layout) {
+        Ok(l) => l,
+        Err(e) => {
+            free_layout(space);
+            return Err(LoadError::Lower(e));
+        }
+    };
+    let unsupported = lowered.program.code.iter().find_map(|i| match &i.op {
+        ir::Op::Unsupported(what) => Some((i.line, what.clone())),
+        _ => None,
+    });
+    if let Some((line, what)) = unsupported {
+        free_layout(space);
+        return Err(LoadError::Lower(lower::LowerError {
+            line,
+            message: format!("instruction '{what}' is not supported by the softcuda emulator"),
+        }));
+    }
+    let kernels = lowered.kernels.into_iter().map(|k| (k.name.clone(), Arc::new(k))).collect();
+    Ok(LoadedModule { kernels, layout })
 }

@@ -288,15 +288,139 @@ fn unknown_instructions_and_registers_are_ptx_errors() {
 }
 
 #[test]
-fn unsupported_known_instructions_load_and_fault_when_run() {
+fn unsupported_instructions_are_refused_at_load_naming_them() {
     let mut space = AddressSpace::default();
-    let text =
-        format!("{HEADER}.visible .entry k()\n{{\n.reg .b32 %r<3>;\ndp4a.u32.u32 %r1, %r1, %r1, %r2;\nret;\n}}\n");
-    let m = load_module(&text, &mut space, 0).expect("loads");
-    assert_eq!(m.warnings.len(), 1);
-    let k = &m.kernels["k"];
-    let cfg = LaunchConfig { grid: [1, 1, 1], block: [1, 1, 1], dyn_shared: 0 };
-    assert_eq!(run_grid(k, &cfg, &[], &[]).unwrap_err().kind, FaultKind::Unsupported);
+    let text = format!("{HEADER}.visible .entry k()\n{{\n.reg .b32 %r<3>;\ntex.1d.v4.s32.s32 {{%r1, %r1, %r1, %r1}}, [t, {{%r2}}];\nret;\n}}\n");
+    match load_module(&text, &mut space, 0) {
+        Err(LoadError::Lower(e)) => {
+            assert_eq!(e.line, 7);
+            assert!(e.message.contains("tex"), "{}", e.message);
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let newer = ".version 9.9\n.target sm_80\n.address_size 64\n.visible .entry k()\n{\nret;\n}\n";
+    assert!(matches!(load_module(newer, &mut space, 0), Err(LoadError::Version(9, 9))));
+}
+
+const CALLS: &str = r#"
+.func (.param .b32 ret) fact(.param .b32 n)
+{
+    .reg .pred %p<2>;
+    .reg .b32 %r<6>;
+    ld.param.b32 %r1, [n];
+    setp.lt.u32 %p1, %r1, 2;
+    @%p1 bra BASE;
+    sub.s32 %r2, %r1, 1;
+    {
+    .param .b32 a0;
+    st.param.b32 [a0], %r2;
+    .param .b32 r0;
+    call.uni (r0), fact, (a0);
+    ld.param.b32 %r3, [r0];
+    }
+    mul.lo.s32 %r4, %r3, %r1;
+    st.param.b32 [ret], %r4;
+    ret;
+BASE:
+    mov.u32 %r5, 1;
+    st.param.b32 [ret], %r5;
+    ret;
+}
+.func (.param .b32 ret) twice(.param .b32 x)
+{
+    .reg .b32 %r<3>;
+    ld.param.b32 %r1, [x];
+    shl.b32 %r2, %r1, 1;
+    st.param.b32 [ret], %r2;
+    ret;
+}
+.visible .entry calls(.param .u64 out)
+{
+    .reg .pred %p<2>;
+    .reg .b32 %r<8>;
+    .reg .b64 %rd<8>;
+    ld.param.u64 %rd1, [out];
+    mov.u32 %r1, %tid.x;
+    and.b32 %r2, %r1, 7;
+    {
+    .param .b32 a0;
+    st.param.b32 [a0], %r2;
+    .param .b32 r0;
+    call.uni (r0), fact, (a0);
+    ld.param.b32 %r3, [r0];
+    }
+    // Divergent indirect call: odd lanes call twice, even lanes fact.
+    and.b32 %r4, %r1, 1;
+    setp.eq.s32 %p1, %r4, 1;
+    mov.u64 %rd2, fact;
+    mov.u64 %rd3, twice;
+    selp.b64 %rd4, %rd3, %rd2, %p1;
+    and.b32 %r6, %r1, 3;
+    {
+    .param .b32 a1;
+    st.param.b32 [a1], %r6;
+    .param .b32 r1;
+    call (r1), %rd4, (a1), proto;
+    ld.param.b32 %r5, [r1];
+    }
+    mul.wide.u32 %rd5, %r1, 8;
+    add.s64 %rd6, %rd1, %rd5;
+    st.global.v2.u32 [%rd6], {%r3, %r5};
+    ret;
+}
+"#;
+
+#[test]
+fn recursive_and_divergent_indirect_calls() {
+    let text = CALLS.replace("call (r1), %rd4, (a1), proto;", "proto: .callprototype (.param .b32 _) _ (.param .b32 _);\n    call (r1), %rd4, (a1), proto;");
+    let mut rig = Rig::new(&text);
+    let out = rig.buffer(64);
+    rig.launch("calls", 1, 32, 0, &[out]).expect("launch");
+    let v = rig.read(out, 64);
+    let fact = |n: u32| (1..=n.max(1)).product::<u32>();
+    for t in 0..32u32 {
+        let second = if t & 1 == 1 { 2 * (t & 3) } else { fact(t & 3) };
+        assert_eq!((v[2 * t as usize], v[2 * t as usize + 1]), (fact(t & 7), second), "thread {t}");
+    }
+}
+
+#[test]
+fn runaway_recursion_overflows_the_stack_as_an_illegal_address() {
+    let text = r#"
+.func (.param .b32 ret) down(.param .b32 n)
+{
+    .local .align 8 .b8 depot[256];
+    .reg .b32 %r<4>;
+    ld.param.b32 %r1, [n];
+    st.local.u32 [depot], %r1;
+    add.s32 %r2, %r1, 1;
+    {
+    .param .b32 a0;
+    st.param.b32 [a0], %r2;
+    .param .b32 r0;
+    call.uni (r0), down, (a0);
+    ld.param.b32 %r3, [r0];
+    }
+    st.param.b32 [ret], %r3;
+    ret;
+}
+.visible .entry deep()
+{
+    .reg .b32 %r<2>;
+    mov.u32 %r1, 0;
+    {
+    .param .b32 a0;
+    st.param.b32 [a0], %r1;
+    .param .b32 r0;
+    call.uni (r0), down, (a0);
+    }
+    ret;
+}
+"#;
+    let rig = Rig::new(text);
+    let f = rig.launch("deep", 1, 1, 0, &[]).unwrap_err();
+    assert_eq!(f.kind, FaultKind::IllegalAddress);
+    assert!(f.message.contains("stack overflow"), "{}", f.message);
 }
 
 #[test]

@@ -1,287 +1,14 @@
-//! Lowering: PTX AST → executable IR, once per module. Resolves registers to
-//! dense slots, symbols to addresses or offsets, labels to instruction
-//! indices, and computes each branch's reconvergence point (`cfg`).
-//! Instructions the emulator cannot run yet become `Op::Unsupported`, which
-//! faults only if executed, so a module loads even when one kernel uses them.
+//! Lowering of one instruction: opcode and modifiers → an IR operation
+//! (PTX ISA chapter 9, instruction by instruction).
 
-use super::cfg;
-use super::ir::*;
-use super::layout::ModuleLayout;
-use crate::ptx::{self, Immediate, Operand, ScalarType, StateSpace, Statement};
-use std::collections::HashMap;
+use super::mods::*;
+use super::{err, FnCtx, LResult, LowerError, SymVal};
+use crate::emu::ir::*;
+use crate::ptx::{self, Immediate, Operand};
 
-/// A lowering error (→ `CUDA_ERROR_INVALID_PTX` with the message).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LowerError {
-    pub line: u32,
-    pub message: String,
-}
-
-impl std::fmt::Display for LowerError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ptx input, line {}: error: {}", self.line, self.message)
-    }
-}
-
-type LResult<T> = Result<T, LowerError>;
-
-fn err<T>(line: u32, message: impl Into<String>) -> LResult<T> {
-    Err(LowerError { line, message: message.into() })
-}
-
-/// Where a symbol lives, for resolving operands.
-#[derive(Clone, Copy, Debug)]
-enum SymVal {
-    /// An absolute device address (module `.global`/`.const` variable).
-    Global(u64),
-    Shared(u32),
-    Local(u32),
-    Param(u32),
-    /// A label's instruction index.
-    Label(u32),
-    /// A `.func` or `.entry` name (indirect call targets are not yet supported).
-    Func,
-}
-
-struct FnCtx<'a> {
-    regs: HashMap<String, Reg>,
-    ranges: HashMap<String, (Reg, u32)>,
-    syms: HashMap<String, SymVal>,
-    module: &'a ModuleLayout,
-    nregs: u32,
-}
-
-impl<'a> FnCtx<'a> {
-    fn new_reg(&mut self) -> Reg {
-        self.nregs += 1;
-        self.nregs - 1
-    }
-
-    fn declare_regs(&mut self, d: &ptx::VarDecl) {
-        match d.range {
-            Some(n) => {
-                let base = self.nregs;
-                self.nregs = self.nregs.saturating_add(n);
-                self.ranges.insert(d.name.clone(), (base, n));
-            }
-            None => {
-                let r = self.new_reg();
-                self.regs.insert(d.name.clone(), r);
-            }
-        }
-    }
-
-    fn reg(&self, name: &str, line: u32) -> LResult<Reg> {
-        if let Some(&r) = self.regs.get(name) {
-            return Ok(r);
-        }
-        let digits = name.len() - name.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-        if digits > 0 {
-            let (prefix, num) = name.split_at(name.len() - digits);
-            if let (Some(&(base, n)), Ok(i)) = (self.ranges.get(prefix), num.parse::<u32>()) {
-                if i < n {
-                    return Ok(base + i);
-                }
-            }
-        }
-        err(line, format!("undeclared register {name}"))
-    }
-
-    fn sym(&self, name: &str, line: u32) -> LResult<SymVal> {
-        if let Some(&v) = self.syms.get(name) {
-            return Ok(v);
-        }
-        if let Some(&a) = self.module.globals.get(name) {
-            return Ok(SymVal::Global(a.0));
-        }
-        if let Some(&o) = self.module.shared.get(name) {
-            return Ok(SymVal::Shared(o));
-        }
-        if self.module.functions.contains(name) {
-            return Ok(SymVal::Func);
-        }
-        err(line, format!("undefined symbol {name}"))
-    }
-}
-
-fn special(name: &str) -> Option<Special> {
-    let comp = |s: &str| match s {
-        "x" => Some(0u8),
-        "y" => Some(1),
-        "z" => Some(2),
-        _ => None,
-    };
-    if let Some((base, c)) = name.split_once('.') {
-        let c = comp(c)?;
-        return Some(match base {
-            "%tid" => Special::Tid(c),
-            "%ntid" => Special::Ntid(c),
-            "%ctaid" => Special::Ctaid(c),
-            "%nctaid" => Special::Nctaid(c),
-            _ => return None,
-        });
-    }
-    Some(match name {
-        "%laneid" => Special::LaneId,
-        "%warpid" => Special::WarpId,
-        "%nwarpid" => Special::NWarpId,
-        "%smid" => Special::SmId,
-        "%nsmid" => Special::NSmId,
-        "%gridid" => Special::GridId,
-        "%lanemask_eq" => Special::LanemaskEq,
-        "%lanemask_le" => Special::LanemaskLe,
-        "%lanemask_lt" => Special::LanemaskLt,
-        "%lanemask_ge" => Special::LanemaskGe,
-        "%lanemask_gt" => Special::LanemaskGt,
-        "%clock" => Special::Clock,
-        "%clock64" => Special::Clock64,
-        "%globaltimer" => Special::GlobalTimer,
-        "%dynamic_smem_size" => Special::DynamicSmemSize,
-        "%total_smem_size" => Special::TotalSmemSize,
-        _ => return None,
-    })
-}
-
-pub(crate) fn ir_ty(t: ScalarType) -> Ty {
-    use ScalarType as S;
-    match t {
-        S::B8 | S::U8 => Ty::U8,
-        S::B16 | S::U16 => Ty::U16,
-        S::B32 | S::U32 | S::TF32 => Ty::U32,
-        S::B64 | S::U64 | S::B128 => Ty::U64,
-        S::S8 => Ty::S8,
-        S::S16 => Ty::S16,
-        S::S32 => Ty::S32,
-        S::S64 => Ty::S64,
-        S::F16 => Ty::F16,
-        S::BF16 => Ty::BF16,
-        S::F16x2 => Ty::F16x2,
-        S::BF16x2 => Ty::BF16x2,
-        S::F32 => Ty::F32,
-        S::F64 => Ty::F64,
-        S::Pred => Ty::Pred,
-    }
-}
-
-/// An immediate's bits as a value of type `ty` (PTX ISA §4.5: integer
-/// literals in float instructions are converted; `0f`/`0d` literals are bit
-/// patterns, converted between f32 and f64 when the widths differ).
-fn imm_bits(imm: Immediate, ty: Ty) -> u64 {
-    match (imm, ty) {
-        (Immediate::Int(v), Ty::F32) => (v as f32).to_bits() as u64,
-        (Immediate::Int(v), Ty::F64) => (v as f64).to_bits(),
-        (Immediate::Int(v), _) => v as u64,
-        (Immediate::F32(b), Ty::F64) => (f32::from_bits(b) as f64).to_bits(),
-        (Immediate::F32(b), _) => b as u64,
-        (Immediate::F64(b), Ty::F32) => (f64::from_bits(b) as f32).to_bits() as u64,
-        (Immediate::F64(b), _) => b,
-    }
-}
-
-/// Parsed dot-modifiers of one instruction.
-struct Mods<'a> {
-    all: &'a [String],
-    types: Vec<ScalarType>,
-}
-
-impl<'a> Mods<'a> {
-    fn new(all: &'a [String]) -> Self {
-        let types = all.iter().filter_map(|m| ScalarType::from_name(m)).collect();
-        Mods { all, types }
-    }
-    fn has(&self, m: &str) -> bool {
-        self.all.iter().any(|x| x == m)
-    }
-    fn ty(&self, line: u32) -> LResult<Ty> {
-        match self.types.last() {
-            Some(&t) => Ok(ir_ty(t)),
-            None => err(line, "instruction has no type"),
-        }
-    }
-    fn round(&self) -> Round {
-        for m in self.all {
-            match m.as_str() {
-                "rn" | "rni" => return Round::Rn,
-                "rz" | "rzi" => return Round::Rz,
-                "rm" | "rmi" => return Round::Rm,
-                "rp" | "rpi" => return Round::Rp,
-                "rna" => return Round::Rna,
-                _ => {}
-            }
-        }
-        Round::Rn
-    }
-    fn fmods(&self) -> FMods {
-        FMods {
-            round: self.round(),
-            ftz: self.has("ftz"),
-            sat: self.has("sat"),
-            approx: self.has("approx") || self.has("full"),
-            nan: self.has("NaN"),
-        }
-    }
-    fn space(&self) -> Space {
-        for m in self.all {
-            let base = m.split("::").next().unwrap_or("");
-            match base {
-                "global" | "const" => return Space::Global,
-                "shared" => return Space::Shared,
-                "local" => return Space::Local,
-                "param" => return Space::Param,
-                _ => {}
-            }
-        }
-        Space::Generic
-    }
-    fn vec_len(&self) -> usize {
-        if self.has("v4") {
-            4
-        } else if self.has("v2") {
-            2
-        } else if self.has("v8") {
-            8
-        } else {
-            1
-        }
-    }
-    fn cmp(&self) -> Option<Cmp> {
-        for m in self.all {
-            return Some(match m.as_str() {
-                "eq" => Cmp::Eq,
-                "ne" => Cmp::Ne,
-                "lt" | "lo" => Cmp::Lt,
-                "le" | "ls" => Cmp::Le,
-                "gt" | "hi" => Cmp::Gt,
-                "ge" | "hs" => Cmp::Ge,
-                "equ" => Cmp::Equ,
-                "neu" => Cmp::Neu,
-                "ltu" => Cmp::Ltu,
-                "leu" => Cmp::Leu,
-                "gtu" => Cmp::Gtu,
-                "geu" => Cmp::Geu,
-                "num" => Cmp::Num,
-                "nan" => Cmp::Nan,
-                _ => continue,
-            });
-        }
-        None
-    }
-    fn boolop(&self) -> Option<BoolOp> {
-        for m in self.all {
-            return Some(match m.as_str() {
-                "and" => BoolOp::And,
-                "or" => BoolOp::Or,
-                "xor" => BoolOp::Xor,
-                _ => continue,
-            });
-        }
-        None
-    }
-}
-
-struct InstLowering<'c, 'm> {
-    cx: &'c mut FnCtx<'m>,
-    line: u32,
+pub(super) struct InstLowering<'c, 'm> {
+    pub(super) cx: &'c mut FnCtx<'m>,
+    pub(super) line: u32,
 }
 
 impl InstLowering<'_, '_> {
@@ -292,7 +19,10 @@ impl InstLowering<'_, '_> {
                 None => Src::Reg(self.cx.reg(name, self.line)?),
             },
             Operand::Imm(i) => Src::Imm(imm_bits(*i, ty)),
-            Operand::Sym(name, off) => Src::Imm(self.sym_value(name, *off)?),
+            Operand::Sym(name, off) => match self.cx.sym(name, self.line)? {
+                SymVal::Local(o) => Src::Local(o.wrapping_add(*off as u32)),
+                _ => Src::Imm(self.sym_value(name, *off)?),
+            },
             Operand::Not(_) => return err(self.line, "'!' operand not allowed here"),
             _ => return err(self.line, format!("unexpected operand {o:?}")),
         })
@@ -309,9 +39,10 @@ impl InstLowering<'_, '_> {
     fn sym_value(&self, name: &str, off: i64) -> LResult<u64> {
         let base = match self.cx.sym(name, self.line)? {
             SymVal::Global(a) => a,
-            SymVal::Shared(o) | SymVal::Local(o) | SymVal::Param(o) => o as u64,
+            SymVal::Shared(o) | SymVal::Local(o) | SymVal::Param(o) | SymVal::Frame(o, _) => o as u64,
             SymVal::Label(i) => i as u64,
-            SymVal::Func => return err(self.line, format!("function address of {name} is not supported yet")),
+            SymVal::Func(i) => FUNC_BASE + 16 * i as u64,
+            SymVal::Builtin(_) => return err(self.line, format!("the address of {name} cannot be taken")),
         };
         Ok(base.wrapping_add(off as u64))
     }
@@ -324,18 +55,82 @@ impl InstLowering<'_, '_> {
     }
 
     fn addr(&mut self, o: &Operand) -> LResult<Addr> {
+        Ok(self.addr_in(o, Space::Generic)?.0)
+    }
+
+    /// An address operand and the space it really lives in: a `.param`
+    /// access naming a frame parameter (function parameters, call arguments)
+    /// goes to the per-thread frame, not the kernel's parameter buffer.
+    fn addr_in(&mut self, o: &Operand, space: Space) -> LResult<(Addr, Space)> {
         let Operand::Address(base, off) = o else {
             return err(self.line, format!("expected an address operand, found {o:?}"));
         };
         Ok(match &**base {
-            Operand::Reg(name) => Addr { base: Some(self.cx.reg(name, self.line)?), offset: *off },
-            Operand::Sym(name, o2) => {
-                let v = self.sym_value(name, *o2)?;
-                Addr { base: None, offset: (v as i64).wrapping_add(*off) }
+            Operand::Reg(name) => {
+                if space == Space::Param {
+                    return err(self.line, "register-based .param addresses are not supported");
+                }
+                (Addr { base: Some(self.cx.reg(name, self.line)?), offset: *off, local_frame: false }, space)
             }
-            Operand::Imm(Immediate::Int(v)) => Addr { base: None, offset: v.wrapping_add(*off) },
+            Operand::Sym(name, o2) => {
+                let sv = self.cx.sym(name, self.line)?;
+                let v = self.sym_value(name, *o2)?;
+                let local_frame = matches!(sv, SymVal::Local(_));
+                let space = match (space, sv) {
+                    (Space::Param | Space::Generic, SymVal::Frame(..)) => Space::Frame,
+                    (s, _) => s,
+                };
+                (Addr { base: None, offset: (v as i64).wrapping_add(*off), local_frame }, space)
+            }
+            Operand::Imm(Immediate::Int(v)) => {
+                (Addr { base: None, offset: v.wrapping_add(*off), local_frame: false }, space)
+            }
             other => return err(self.line, format!("bad address base {other:?}")),
         })
+    }
+
+    /// A call's argument or return list: frame `.param` slots by name.
+    fn param_slots(&mut self, o: &Operand) -> LResult<Vec<(u32, u32)>> {
+        let Operand::List(items) = o else { return err(self.line, format!("expected a parameter list, found {o:?}")) };
+        items
+            .iter()
+            .map(|it| match it {
+                Operand::Sym(name, 0) => match self.cx.sym(name, self.line)? {
+                    SymVal::Frame(off, size) => Ok((off, size)),
+                    _ => err(self.line, format!("call argument {name} is not a .param variable")),
+                },
+                other => err(self.line, format!("unsupported call argument {other:?}")),
+            })
+            .collect()
+    }
+
+    /// `call{.uni} [(rets),] target, [(args)][, prototype];` (PTX ISA §9.7.12.4).
+    fn call(&mut self, ops: &[Operand]) -> LResult<Op> {
+        let mut i = 0;
+        let rets = match ops.first() {
+            Some(o @ Operand::List(_)) => {
+                i = 1;
+                self.param_slots(o)?
+            }
+            _ => Vec::new(),
+        };
+        let Some(t) = ops.get(i) else { return err(self.line, "call without a target") };
+        let args = match ops.get(i + 1) {
+            Some(o @ Operand::List(_)) => self.param_slots(o)?,
+            _ => Vec::new(),
+        };
+        let target = match t {
+            Operand::Sym(name, 0) => match self.cx.sym(name, self.line)? {
+                SymVal::Func(f) => CallTarget::Direct(f),
+                SymVal::Builtin(f) => {
+                    return Ok(Op::Builtin { f, args, ret: rets.first().copied() });
+                }
+                _ => return err(self.line, format!("{name} is not a function")),
+            },
+            Operand::Reg(_) => CallTarget::Indirect(self.src(t, Ty::U64)?),
+            other => return err(self.line, format!("bad call target {other:?}")),
+        };
+        Ok(Op::Call { target, args, rets })
     }
 
     fn operand_count(&self, ops: &[Operand], n: usize) -> LResult<()> {
@@ -345,7 +140,7 @@ impl InstLowering<'_, '_> {
         Ok(())
     }
 
-    fn lower(&mut self, ins: &ptx::Instruction) -> LResult<Op> {
+    pub(super) fn lower(&mut self, ins: &ptx::Instruction) -> LResult<Op> {
         let m = Mods::new(&ins.modifiers);
         let ops = &ins.operands;
         let line = self.line;
@@ -672,14 +467,13 @@ impl InstLowering<'_, '_> {
                 if ds.len() != m.vec_len() {
                     return err(line, "vector length does not match the destination list");
                 }
-                let addr = self.addr(&ops[1])?;
+                let (addr, space) = self.addr_in(&ops[1], space)?;
                 Op::Ld { space, ty, ds, addr }
             }
             "st" => {
                 need!(2);
                 let ty = m.ty(line)?;
-                let space = m.space();
-                let addr = self.addr(&ops[0])?;
+                let (addr, space) = self.addr_in(&ops[0], m.space())?;
                 let srcs = match &ops[1] {
                     Operand::Vector(v) => v.iter().map(|o| self.src(o, ty)).collect::<LResult<Vec<_>>>()?,
                     o => vec![self.src(o, ty)?],
@@ -805,6 +599,7 @@ impl InstLowering<'_, '_> {
                 Op::Activemask { d: self.dst(&ops[0])? }
             }
             "membar" | "fence" | "prefetch" | "prefetchu" | "nanosleep" | "pmevent" => Op::Nop,
+            "call" => self.call(ops)?,
             "exit" => Op::Exit,
             "ret" => Op::Ret,
             "trap" => Op::Trap,
@@ -834,276 +629,3 @@ impl InstLowering<'_, '_> {
     }
 }
 
-/// Every instruction name of the PTX ISA (9.x, chapter 9). A name outside
-/// this list is a syntax error (`CUDA_ERROR_INVALID_PTX`); a listed one the
-/// emulator does not run yet loads and faults only when executed.
-const KNOWN_OPCODES: &[&str] = &[
-    "abs",
-    "activemask",
-    "add",
-    "addc",
-    "alloca",
-    "and",
-    "applypriority",
-    "atom",
-    "bar",
-    "barrier",
-    "bfe",
-    "bfi",
-    "bfind",
-    "bmsk",
-    "bra",
-    "brev",
-    "brkpt",
-    "brx",
-    "call",
-    "clusterlaunchcontrol",
-    "clz",
-    "cnot",
-    "copysign",
-    "cos",
-    "cp",
-    "createpolicy",
-    "cvt",
-    "cvta",
-    "discard",
-    "div",
-    "dp2a",
-    "dp4a",
-    "elect",
-    "ex2",
-    "exit",
-    "fence",
-    "fma",
-    "fns",
-    "getctarank",
-    "griddepcontrol",
-    "isspacep",
-    "istypep",
-    "ld",
-    "ldmatrix",
-    "ldu",
-    "lg2",
-    "lop3",
-    "mad",
-    "mad24",
-    "madc",
-    "mapa",
-    "match",
-    "max",
-    "mbarrier",
-    "membar",
-    "min",
-    "mma",
-    "mov",
-    "movmatrix",
-    "mul",
-    "mul24",
-    "multimem",
-    "nanosleep",
-    "neg",
-    "not",
-    "or",
-    "pmevent",
-    "popc",
-    "prefetch",
-    "prefetchu",
-    "prmt",
-    "rcp",
-    "red",
-    "redux",
-    "rem",
-    "ret",
-    "rsqrt",
-    "sad",
-    "selp",
-    "set",
-    "setmaxnreg",
-    "setp",
-    "shf",
-    "shfl",
-    "shl",
-    "shr",
-    "sin",
-    "slct",
-    "sqrt",
-    "st",
-    "stackrestore",
-    "stacksave",
-    "stmatrix",
-    "sub",
-    "subc",
-    "suld",
-    "suq",
-    "sured",
-    "sust",
-    "szext",
-    "tanh",
-    "tcgen05",
-    "tensormap",
-    "testp",
-    "tex",
-    "tld4",
-    "trap",
-    "txq",
-    "vabsdiff",
-    "vabsdiff2",
-    "vabsdiff4",
-    "vadd",
-    "vadd2",
-    "vadd4",
-    "vavrg2",
-    "vavrg4",
-    "vmad",
-    "vmax",
-    "vmax2",
-    "vmax4",
-    "vmin",
-    "vmin2",
-    "vmin4",
-    "vote",
-    "vset",
-    "vset2",
-    "vset4",
-    "vshl",
-    "vshr",
-    "vsub",
-    "vsub2",
-    "vsub4",
-    "wgmma",
-    "wmma",
-    "xor",
-];
-
-fn int_ty(bits: u32) -> Ty {
-    match bits {
-        8 => Ty::U8,
-        16 => Ty::U16,
-        32 => Ty::U32,
-        _ => Ty::U64,
-    }
-}
-
-fn widen(t: Ty) -> Ty {
-    match t {
-        Ty::U16 => Ty::U32,
-        Ty::S16 => Ty::S32,
-        Ty::U32 => Ty::U64,
-        Ty::S32 => Ty::S64,
-        other => other,
-    }
-}
-
-/// Flattens nested blocks into one list (register names in nvcc output are
-/// unique per function, so scopes need not be kept).
-fn flatten<'s>(stmts: &'s [Statement], out: &mut Vec<&'s Statement>) {
-    for s in stmts {
-        match s {
-            Statement::Block(inner) => flatten(inner, out),
-            other => out.push(other),
-        }
-    }
-}
-
-fn align_up(v: u32, a: u32) -> u32 {
-    let a = a.max(1);
-    v.div_ceil(a).saturating_mul(a)
-}
-
-/// Byte size of a variable declaration (element × vector × array dims).
-pub(crate) fn var_size(d: &ptx::VarDecl) -> u64 {
-    let mut n = d.ty.size() as u64 * d.vector.unwrap_or(1) as u64;
-    for dim in &d.array {
-        n = n.saturating_mul(dim.unwrap_or(0));
-    }
-    n
-}
-
-/// Lowers one `.entry` into a kernel.
-pub fn lower_kernel(f: &ptx::Function, module: &ModuleLayout) -> LResult<Kernel> {
-    let Some(body) = &f.body else {
-        return err(f.span.line, format!("kernel {} has no body", f.name));
-    };
-    let signature = ptx::signature(f);
-    let mut cx = FnCtx { regs: HashMap::new(), ranges: HashMap::new(), syms: HashMap::new(), module, nregs: 0 };
-    for p in &signature.params {
-        cx.syms.insert(p.name.clone(), SymVal::Param(p.offset));
-    }
-    let mut flat = Vec::new();
-    flatten(body, &mut flat);
-
-    // Pass 1: declarations, labels, and the layout of shared and local memory.
-    let mut shared_size = module.shared_size;
-    let mut local_size = 0u32;
-    let mut n_inst = 0u32;
-    let mut dynamic: Vec<String> = module.dyn_shared.iter().cloned().collect();
-    for s in &flat {
-        match s {
-            Statement::Decl(d) => match d.space {
-                StateSpace::Reg => cx.declare_regs(d),
-                StateSpace::Shared if d.array.first() == Some(&None) => {
-                    dynamic.push(d.name.clone());
-                }
-                StateSpace::Shared => {
-                    let off = align_up(shared_size, d.align.unwrap_or(d.ty.size()));
-                    shared_size = off.saturating_add(var_size(d).min(u32::MAX as u64) as u32);
-                    cx.syms.insert(d.name.clone(), SymVal::Shared(off));
-                }
-                StateSpace::Local => {
-                    let off = align_up(local_size, d.align.unwrap_or(d.ty.size()));
-                    local_size = off.saturating_add(var_size(d).min(u32::MAX as u64) as u32);
-                    cx.syms.insert(d.name.clone(), SymVal::Local(off));
-                }
-                // `.param` in a body declares call arguments; calls are not lowered yet.
-                _ => {}
-            },
-            Statement::Label(name, _) => {
-                cx.syms.insert(name.clone(), SymVal::Label(n_inst));
-            }
-            Statement::Instr(_) => n_inst += 1,
-            _ => {}
-        }
-    }
-    // Dynamic shared memory (`.extern .shared … []`) starts after all static
-    // shared variables, 16-byte aligned.
-    let shared_size = align_up(shared_size, 16);
-    for name in dynamic {
-        cx.syms.insert(name, SymVal::Shared(shared_size));
-    }
-
-    // Pass 2: instructions.
-    let mut code = Vec::with_capacity(n_inst as usize);
-    for s in &flat {
-        let Statement::Instr(ins) = s else { continue };
-        let line = ins.span.line;
-        let guard = match &ins.guard {
-            Some((neg, name)) => Some((cx.reg(name, line)?, *neg)),
-            None => None,
-        };
-        let op = if ins.opcode == "call" {
-            Op::Unsupported("call (device function calls)".into())
-        } else {
-            InstLowering { cx: &mut cx, line }.lower(ins)?
-        };
-        code.push(Inst { op, guard, line });
-    }
-    if code.last().is_none_or(|i| !matches!(i.op, Op::Exit | Op::Ret | Op::Bra { .. } | Op::Trap) || i.guard.is_some())
-    {
-        // Falling off the end of a kernel behaves as `ret`.
-        code.push(Inst { op: Op::Ret, guard: None, line: f.span.line });
-    }
-    cfg::set_reconvergence(&mut code);
-    let max_threads = f.directives.iter().find_map(|d| match d {
-        ptx::Directive::MaxNtid(v) | ptx::Directive::ReqNtid(v) => Some(v.iter().product()),
-        _ => None,
-    });
-    Ok(Kernel {
-        name: f.name.clone(),
-        code,
-        nregs: cx.nregs,
-        shared_size,
-        local_size: align_up(local_size, 16),
-        signature,
-        max_threads,
-    })
-}
