@@ -274,10 +274,10 @@ pub fn float_bin(op: BinOp, ty: Ty, f: FMods, a: u64, b: u64) -> u64 {
     if ty == Ty::F64 {
         let (x, y) = (f64::from_bits(a), f64::from_bits(b));
         let r = match op {
-            BinOp::Add => x + y,
-            BinOp::Sub => x - y,
-            BinOp::MulLo => x * y,
-            BinOp::Div => x / y,
+            BinOp::Add => f64_rounded(ROp::Add, f.round, x, y),
+            BinOp::Sub => f64_rounded(ROp::Sub, f.round, x, y),
+            BinOp::MulLo => f64_rounded(ROp::Mul, f.round, x, y),
+            BinOp::Div => f64_rounded(ROp::Div, f.round, x, y),
             BinOp::Min => fminmax64(x, y, false, f.nan),
             BinOp::Max => fminmax64(x, y, true, f.nan),
             BinOp::Copysign => y.copysign(x),
@@ -287,14 +287,14 @@ pub fn float_bin(op: BinOp, ty: Ty, f: FMods, a: u64, b: u64) -> u64 {
     }
     let (x, y) = (ftz32(f32_of(a), f.ftz), ftz32(f32_of(b), f.ftz));
     let r = match op {
-        BinOp::Add => round32(x as f64 + y as f64, f.round, || x + y),
-        BinOp::Sub => round32(x as f64 - y as f64, f.round, || x - y),
-        BinOp::MulLo => round32(x as f64 * y as f64, f.round, || x * y),
+        BinOp::Add => f32_rounded(ROp::Add, f.round, x, y, 0.0),
+        BinOp::Sub => f32_rounded(ROp::Sub, f.round, x, y, 0.0),
+        BinOp::MulLo => f32_rounded(ROp::Mul, f.round, x, y, 0.0),
         BinOp::Div => {
-            if f.approx && f.round == Round::Rn && !f.sat {
+            if f.approx {
                 x * (1.0 / y)
             } else {
-                x / y
+                f32_rounded(ROp::Div, f.round, x, y, 0.0)
             }
         }
         BinOp::Min => fminmax32(x, y, false, f.nan),
@@ -305,54 +305,135 @@ pub fn float_bin(op: BinOp, ty: Ty, f: FMods, a: u64, b: u64) -> u64 {
     out32(r, f)
 }
 
-/// Rounds an f64 value to f32 with mode `r`. `rn` uses the direct f32 result
-/// (exact IEEE); directed modes step the nearest f32 toward the mode's side
-/// when it lies on the wrong side of the exact value (exact when `wide` is
-/// the exact result, as for f32 add/sub/mul of operands whose exact result
-/// fits in f64: products always, sums when the exponents are close).
-fn round32(wide: f64, r: Round, rn: impl FnOnce() -> f32) -> f32 {
-    let near = rn();
-    if r == Round::Rn || r == Round::Rna || !near.is_finite() || wide.is_nan() {
-        return near;
+/// Rounds to f32 in a directed mode. `q` approximates the exact result
+/// (to f64 precision) and `vs_exact(c)` orders a candidate against the exact
+/// result; one correction step suffices because `q` is within half an f64
+/// ulp of it (PTX ISA §9.7.3: `.rz .rm .rp` are correctly rounded).
+fn directed32(q: f64, mode: Round, vs_exact: impl Fn(f32) -> std::cmp::Ordering) -> f32 {
+    use std::cmp::Ordering::*;
+    let c = f32::from_bits(super::half::round_fmt(q, super::half::F32, mode) as u32);
+    if !c.is_finite() {
+        return c;
     }
-    let n = near as f64;
-    let up = |v: f32| {
-        if v == 0.0 {
-            f32::from_bits(1)
-        } else if v > 0.0 {
-            f32::from_bits(v.to_bits() + 1)
-        } else {
-            f32::from_bits(v.to_bits() - 1)
-        }
+    match mode {
+        Round::Rm if vs_exact(c) == Greater => c.next_down(),
+        Round::Rp if vs_exact(c) == Less => c.next_up(),
+        Round::Rz if c > 0.0 && vs_exact(c) == Greater => c.next_down(),
+        Round::Rz if c < 0.0 && vs_exact(c) == Less => c.next_up(),
+        _ => c,
+    }
+}
+
+/// f64 add/sub/mul/div/sqrt with rounding mode `r`: the round-to-nearest
+/// result and its exact error (TwoSum for sums, an FMA residual for the
+/// others), then one step toward the mode's side when needed.
+fn f64_rounded(op: ROp, r: Round, x: f64, y: f64) -> f64 {
+    let q = match op {
+        ROp::Add => x + y,
+        ROp::Sub => x - y,
+        ROp::Mul => x * y,
+        ROp::Div => x / y,
+        _ => x.sqrt(),
     };
-    let down = |v: f32| -up(-v);
+    if r == Round::Rn || r == Round::Rna || !q.is_finite() {
+        return q;
+    }
+    // The sign of (exact − q).
+    let err = match op {
+        ROp::Add => two_sum(x, y).1,
+        ROp::Sub => two_sum(x, -y).1,
+        ROp::Mul => x.mul_add(y, -q),
+        ROp::Div => (-q).mul_add(y, x) * y.signum(),
+        _ => (-q).mul_add(q, x),
+    };
     match r {
-        Round::Rz => {
-            if n.abs() > wide.abs() {
-                if near > 0.0 {
-                    down(near)
+        Round::Rm if err < 0.0 => q.next_down(),
+        Round::Rp if err > 0.0 => q.next_up(),
+        Round::Rz if q > 0.0 && err < 0.0 => q.next_down(),
+        Round::Rz if q < 0.0 && err > 0.0 => q.next_up(),
+        _ => q,
+    }
+}
+
+/// Exact sum as `s + e` (Knuth's TwoSum).
+fn two_sum(a: f64, b: f64) -> (f64, f64) {
+    let s = a + b;
+    let bb = s - a;
+    (s, (a - (s - bb)) + (b - bb))
+}
+
+/// Orders `c` against the exact value `s + e`.
+fn vs_sum(c: f32, s: f64, e: f64) -> std::cmp::Ordering {
+    let d = c as f64 - s;
+    d.partial_cmp(&e).unwrap_or(std::cmp::Ordering::Equal)
+}
+
+/// The correctly rounded f32 operations.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ROp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Fma,
+    Sqrt,
+}
+
+/// f32 add/sub/mul/div/sqrt/fma with rounding mode `r`: native IEEE for
+/// `.rn`, [`directed32`] otherwise.
+fn f32_rounded(op: ROp, r: Round, x: f32, y: f32, z: f32) -> f32 {
+    let (xd, yd, zd) = (x as f64, y as f64, z as f64);
+    if r == Round::Rn || r == Round::Rna {
+        return match op {
+            ROp::Add => x + y,
+            ROp::Sub => x - y,
+            ROp::Mul => x * y,
+            ROp::Div => x / y,
+            ROp::Fma => x.mul_add(y, z),
+            ROp::Sqrt => x.sqrt(),
+        };
+    }
+    let nan_or_inf = |v: f32| !v.is_finite();
+    match op {
+        ROp::Add | ROp::Sub => {
+            let yd = if op == ROp::Sub { -yd } else { yd };
+            let (s, e) = two_sum(xd, yd);
+            if nan_or_inf(s as f32) && !s.is_finite() {
+                return s as f32;
+            }
+            directed32(s, r, |c| vs_sum(c, s, e))
+        }
+        ROp::Mul => directed32(xd * yd, r, |c| (c as f64).partial_cmp(&(xd * yd)).unwrap_or(std::cmp::Ordering::Equal)),
+        ROp::Div => {
+            let q = xd / yd;
+            if !q.is_finite() || q == 0.0 {
+                return directed32(q, r, |_| std::cmp::Ordering::Equal);
+            }
+            // c vs x/y ⟺ c·y vs x (flipped for negative y); c·y is exact in f64.
+            directed32(q, r, |c| {
+                let o = (c as f64 * yd).partial_cmp(&xd).unwrap_or(std::cmp::Ordering::Equal);
+                if yd < 0.0 {
+                    o.reverse()
                 } else {
-                    up(near)
+                    o
                 }
-            } else {
-                near
-            }
+            })
         }
-        Round::Rm => {
-            if n > wide {
-                down(near)
-            } else {
-                near
+        ROp::Fma => {
+            // fma: x·y is exact in f64; the sum's error is exact by TwoSum.
+            let (s, e) = two_sum(xd * yd, zd);
+            if !s.is_finite() {
+                return s as f32;
             }
+            directed32(s, r, |c| vs_sum(c, s, e))
         }
-        Round::Rp => {
-            if n < wide {
-                up(near)
-            } else {
-                near
+        ROp::Sqrt => {
+            let q = xd.sqrt();
+            if !q.is_finite() || q == 0.0 {
+                return q as f32;
             }
+            directed32(q, r, |c| (c as f64 * c as f64).partial_cmp(&xd).unwrap_or(std::cmp::Ordering::Equal))
         }
-        _ => near,
     }
 }
 
@@ -363,8 +444,9 @@ pub fn float_un(op: UnOp, ty: Ty, f: FMods, a: u64) -> u64 {
         let r = match op {
             UnOp::Neg => return a ^ (1 << 63),
             UnOp::Abs => return a & !(1 << 63),
-            UnOp::Sqrt => x.sqrt(),
-            UnOp::Rcp => 1.0 / x,
+            UnOp::Sqrt => f64_rounded(ROp::Sqrt, f.round, x, 0.0),
+            UnOp::Rcp if f.approx => 1.0 / x,
+            UnOp::Rcp => f64_rounded(ROp::Div, f.round, 1.0, x),
             UnOp::Rsqrt => 1.0 / x.sqrt(),
             UnOp::Sin => x.sin(),
             UnOp::Cos => x.cos(),
@@ -385,8 +467,10 @@ pub fn float_un(op: UnOp, ty: Ty, f: FMods, a: u64) -> u64 {
             let v = (x.to_bits() & 0x7fff_ffff) as u64;
             return if x.is_nan() { v } else { ftz32(f32::from_bits(v as u32), f.ftz).to_bits() as u64 };
         }
-        UnOp::Sqrt => x.sqrt(),
-        UnOp::Rcp => 1.0 / x,
+        UnOp::Sqrt if f.approx => x.sqrt(),
+        UnOp::Sqrt => f32_rounded(ROp::Sqrt, f.round, x, 0.0, 0.0),
+        UnOp::Rcp if f.approx => 1.0 / x,
+        UnOp::Rcp => f32_rounded(ROp::Div, f.round, 1.0, x, 0.0),
         UnOp::Rsqrt => 1.0 / x.sqrt(),
         UnOp::Sin => x.sin(),
         UnOp::Cos => x.cos(),
@@ -406,7 +490,7 @@ pub fn fma32(f: FMods, a: u64, b: u64, c: u64) -> u64 {
     let r = if f.round == Round::Rn {
         x.mul_add(y, z)
     } else {
-        round32((x as f64).mul_add(y as f64, z as f64), f.round, || x.mul_add(y, z))
+        f32_rounded(ROp::Fma, f.round, x, y, z)
     };
     out32(r, f)
 }
@@ -635,31 +719,25 @@ pub fn convert(dty: Ty, sty: Ty, round: Round, int_round: bool, ftz: bool, sat: 
                     src_i as f64
                 }
             };
+            let v = if sat && dty != Ty::F64 {
+                if v.is_nan() {
+                    0.0
+                } else {
+                    v.clamp(0.0, 1.0)
+                }
+            } else {
+                v
+            };
+            // Integer rounding (`.rni` …) already produced an exact value.
+            let mode = if int_round { Round::Rn } else { round };
             match dty {
                 Ty::F32 => {
-                    let r = if sty == Ty::F64 && !int_round { round32(v, round, || v as f32) } else { v as f32 };
-                    out32(r, FMods { sat, ftz, ..Default::default() })
+                    let r = f32::from_bits(super::half::round_fmt(v, super::half::F32, mode) as u32);
+                    out32(r, FMods { ftz, ..Default::default() })
                 }
                 Ty::F64 => out64(v, FMods { sat, ..Default::default() }),
-                Ty::F16 => f64_to_f16(if sat {
-                    if v.is_nan() {
-                        0.0
-                    } else {
-                        v.clamp(0.0, 1.0)
-                    }
-                } else {
-                    v
-                }) as u64,
-                _ => {
-                    // bf16: round f32 bits to nearest even.
-                    let b = (v as f32).to_bits();
-                    if (v as f32).is_nan() {
-                        0x7fff
-                    } else {
-                        let r = b.wrapping_add(0x7fff + ((b >> 16) & 1));
-                        (r >> 16) as u64
-                    }
-                }
+                Ty::F16 => super::half::round_fmt(v, super::half::F16, mode),
+                _ => super::half::round_fmt(v, super::half::BF16, mode),
             }
         }
         _ => {
@@ -846,6 +924,27 @@ mod tests {
         // f32(1/3) × 3 = 1.0000000298…: toward zero gives 1.0, upward the next float.
         assert_eq!(f32::from_bits(rz as u32), 1.0);
         assert_eq!(rp as u32, 1f32.to_bits() + 1);
+    }
+
+    #[test]
+    fn directed_rounding_of_division_sqrt_and_sums() {
+        let f = |r| FMods { round: r, ..Default::default() };
+        let b = |v: f32| v.to_bits() as u64;
+        let (one, three) = (b(1.0), b(3.0));
+        assert_eq!(float_bin(BinOp::Div, Ty::F32, f(Round::Rz), one, three), 0x3eaa_aaaa);
+        assert_eq!(float_bin(BinOp::Div, Ty::F32, f(Round::Rm), one, three), 0x3eaa_aaaa);
+        assert_eq!(float_bin(BinOp::Div, Ty::F32, f(Round::Rp), one, three), 0x3eaa_aaab);
+        assert_eq!(float_bin(BinOp::Div, Ty::F32, f(Round::Rm), b(-1.0), three), 0xbeaa_aaab);
+        assert_eq!(float_un(UnOp::Sqrt, Ty::F32, f(Round::Rp), b(2.0)), 0x3fb5_04f4);
+        assert_eq!(float_un(UnOp::Sqrt, Ty::F32, f(Round::Rn), b(2.0)), 0x3fb5_04f3);
+        let tiny = b(2f32.powi(-40));
+        assert_eq!(float_bin(BinOp::Add, Ty::F32, f(Round::Rz), one, tiny), one);
+        assert_eq!(float_bin(BinOp::Add, Ty::F32, f(Round::Rp), one, tiny), one + 1);
+        assert_eq!(float_bin(BinOp::Sub, Ty::F32, f(Round::Rz), one, tiny), b(1.0f32.next_down()));
+        let d = |v: f64| v.to_bits();
+        assert_eq!(float_bin(BinOp::Div, Ty::F64, f(Round::Rp), d(1.0), d(3.0)), d(1.0 / 3.0) + 1);
+        assert_eq!(float_bin(BinOp::Div, Ty::F64, f(Round::Rz), d(1.0), d(3.0)), d(1.0 / 3.0));
+        assert_eq!(float_bin(BinOp::Add, Ty::F64, f(Round::Rm), d(-1.0), d(-1e-30)), d(-1.0) + 1);
     }
 
     #[test]

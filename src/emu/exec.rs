@@ -5,6 +5,7 @@
 //! address.
 
 use super::alu;
+use super::half;
 use super::cfg::EXIT;
 use super::ir::*;
 use super::mem::{Cta, Fault, FaultKind, ThreadView, LOCAL_WINDOW};
@@ -414,9 +415,10 @@ impl Warp {
             Op::Bin { op, ty, f, d, a, b } => {
                 if ty.is_float() {
                     if !matches!(ty, Ty::F32 | Ty::F64) {
-                        return Err(cta.fault(FaultKind::Unsupported, 0, first(mask), pc, format!("{op:?} on {ty:?}")));
+                        self.map2(mask, d, a, b, |x, y| half::bin(op, ty, f, x, y));
+                    } else {
+                        self.map2(mask, d, a, b, |x, y| alu::float_bin(op, ty, f, x, y));
                     }
-                    self.map2(mask, d, a, b, |x, y| alu::float_bin(op, ty, f, x, y));
                 } else if matches!(
                     op,
                     BinOp::AddCc | BinOp::SubCc | BinOp::AddC | BinOp::SubC | BinOp::AddCCc | BinOp::SubCCc
@@ -440,9 +442,10 @@ impl Warp {
             Op::Un { op, ty, f, d, a } => {
                 if ty.is_float() {
                     if !matches!(ty, Ty::F32 | Ty::F64) {
-                        return Err(cta.fault(FaultKind::Unsupported, 0, first(mask), pc, format!("{op:?} on {ty:?}")));
+                        self.map1(mask, d, a, |x| half::un(op, ty, f, x));
+                    } else {
+                        self.map1(mask, d, a, |x| alu::float_un(op, ty, f, x));
                     }
-                    self.map1(mask, d, a, |x| alu::float_un(op, ty, f, x));
                 } else {
                     self.map1(mask, d, a, |x| alu::int_un(op, ty, x));
                 }
@@ -489,8 +492,26 @@ impl Warp {
             Op::Fma { ty, f, d, a, b, c } => match ty {
                 Ty::F32 => self.map3(mask, d, a, b, c, |x, y, z| alu::fma32(f, x, y, z)),
                 Ty::F64 => self.map3(mask, d, a, b, c, |x, y, z| alu::fma64(f, x, y, z)),
-                _ => return Err(cta.fault(FaultKind::Unsupported, 0, first(mask), pc, format!("fma on {ty:?}"))),
+                _ => self.map3(mask, d, a, b, c, |x, y, z| half::fma(ty, f, x, y, z)),
             },
+            Op::Setp { cmp, ty: ty @ (Ty::F16 | Ty::BF16 | Ty::F16x2 | Ty::BF16x2), ftz, d, dn, a, b, comb } => {
+                // Half types: `p` from the low halves, `q` from the high halves.
+                for l in lanes(mask) {
+                    let (mut lo, mut hi) = half::compare(cmp, ty, ftz, self.v(a, l), self.v(b, l));
+                    if matches!(ty, Ty::F16 | Ty::BF16) {
+                        hi = !lo;
+                    }
+                    if let Some((bop, c, neg)) = comb {
+                        let cv = (self.v(c, l) & 1 != 0) ^ neg;
+                        lo = alu::boolop(bop, lo, cv);
+                        hi = alu::boolop(bop, hi, cv);
+                    }
+                    self.set(d, l, lo as u64);
+                    if let Some(dn) = dn {
+                        self.set(dn, l, hi as u64);
+                    }
+                }
+            }
             Op::Setp { cmp, ty, ftz, d, dn, a, b, comb } => {
                 for l in lanes(mask) {
                     let mut t = alu::compare(cmp, ty, ftz, self.v(a, l), self.v(b, l));
@@ -540,10 +561,18 @@ impl Warp {
             }
             Op::PredNot { d, a } => self.map1(mask, d, a, |x| (x & 1 == 0) as u64),
             Op::Cvt { dty, sty, round, int_round, ftz, sat, d, a } => {
-                if matches!(dty, Ty::F16x2 | Ty::BF16x2) || matches!(sty, Ty::F16x2 | Ty::BF16x2) {
-                    return Err(cta.fault(FaultKind::Unsupported, 0, first(mask), pc, "cvt with packed types".into()));
-                }
                 self.map1(mask, d, a, |x| alu::convert(dty, sty, round, int_round, ftz, sat, x))
+            }
+            Op::CvtPack { dty, f, d, a, b } => {
+                let fmt = if dty == Ty::BF16x2 { half::BF16 } else { half::F16 };
+                self.map2(mask, d, a, b, |x, y| {
+                    let one = |v: u64| {
+                        let v = f32::from_bits(v as u32) as f64;
+                        let v = if f.relu && !v.is_nan() && v < 0.0 { 0.0 } else { v };
+                        half::round_fmt(v, fmt, f.round)
+                    };
+                    (one(x) << 16) | one(y)
+                })
             }
             Op::Cvta { space, to_generic, d, a } => {
                 for l in lanes(mask) {

@@ -216,6 +216,8 @@ pub struct FMods {
     pub approx: bool,
     /// `min/max.NaN`
     pub nan: bool,
+    /// `.relu`: negative results become +0.
+    pub relu: bool,
 }
 
 /// Atomic operations (PTX ISA §9.7.13.5).
@@ -377,6 +379,8 @@ pub enum Op {
         d: Reg,
         a: Src,
     },
+    /// `cvt.rn{.relu}{.satfinite}.{f16x2,bf16x2}.f32 d, a, b`: `a` → high half, `b` → low half.
+    CvtPack { dty: Ty, f: FMods, d: Reg, a: Src, b: Src },
     /// `cvta` to generic (`to_generic`) or from generic.
     Cvta {
         space: Space,

@@ -6,6 +6,7 @@
 pub mod alu;
 pub mod cfg;
 pub mod exec;
+pub mod half;
 pub mod ir;
 pub mod launch;
 pub mod layout;

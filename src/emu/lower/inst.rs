@@ -377,6 +377,12 @@ impl InstLowering<'_, '_> {
                 let sty = ir_ty(m.types[1]);
                 let int_round = m.all.iter().any(|x| matches!(x.as_str(), "rni" | "rzi" | "rmi" | "rpi"));
                 let d = self.dst(&ops[0])?;
+                if matches!(dty, Ty::F16x2 | Ty::BF16x2) {
+                    need!(3);
+                    let a = self.src(&ops[1], sty)?;
+                    let b = self.src(&ops[2], sty)?;
+                    return Ok(Op::CvtPack { dty, f: m.fmods(), d, a, b });
+                }
                 let a = self.src(&ops[1], sty)?;
                 Op::Cvt { dty, sty, round: m.round(), int_round, ftz: m.has("ftz"), sat: m.has("sat"), d, a }
             }

@@ -119,6 +119,7 @@ impl<'a> Mods<'a> {
             sat: self.has("sat"),
             approx: self.has("approx") || self.has("full"),
             nan: self.has("NaN"),
+            relu: self.has("relu"),
         }
     }
     pub(super) fn space(&self) -> Space {
