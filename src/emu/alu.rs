@@ -809,6 +809,51 @@ pub fn prmt(a: u64, b: u64, c: u64) -> u64 {
     r as u64
 }
 
+/// `prmt.b32` with a mode (PTX ISA §9.7.8.7): the byte indices of d.b0…b3
+/// for each selector value c[1:0].
+pub fn prmt_mode(mode: u8, a: u64, b: u64, c: u64) -> u64 {
+    const TABLE: [[[u8; 4]; 4]; 6] = [
+        [[0, 1, 2, 3], [1, 2, 3, 4], [2, 3, 4, 5], [3, 4, 5, 6]], // f4e
+        [[0, 7, 6, 5], [1, 0, 7, 6], [2, 1, 0, 7], [3, 2, 1, 0]], // b4e
+        [[0, 0, 0, 0], [1, 1, 1, 1], [2, 2, 2, 2], [3, 3, 3, 3]], // rc8
+        [[0, 1, 2, 3], [1, 1, 2, 3], [2, 2, 2, 3], [3, 3, 3, 3]], // ecl
+        [[0, 0, 0, 0], [0, 1, 1, 1], [0, 1, 2, 2], [0, 1, 2, 3]], // ecr
+        [[0, 1, 0, 1], [2, 3, 2, 3], [0, 1, 0, 1], [2, 3, 2, 3]], // rc16
+    ];
+    let src = ((b as u32 as u64) << 32) | (a as u32 as u64);
+    let sel = &TABLE[(mode as usize - 1).min(5)][(c & 3) as usize];
+    let mut r = 0u64;
+    for (i, &s) in sel.iter().enumerate() {
+        r |= ((src >> (8 * s)) & 0xff) << (8 * i);
+    }
+    r
+}
+
+/// `fns.b32` (PTX ISA §9.7.1.16): the position of the `offset`-th set bit
+/// of `mask` counting from `base` (toward the MSB for positive offsets,
+/// the LSB for negative), or 0xffffffff.
+pub fn fns(mask: u32, base: u32, offset: i32) -> u32 {
+    if base > 31 {
+        return u32::MAX;
+    }
+    if offset == 0 {
+        return if mask & (1 << base) != 0 { base } else { u32::MAX };
+    }
+    let step = offset.signum();
+    let mut count = offset.unsigned_abs() - 1;
+    let mut pos = base as i32;
+    while (0..32).contains(&pos) {
+        if mask & (1 << pos) != 0 {
+            if count == 0 {
+                return pos as u32;
+            }
+            count -= 1;
+        }
+        pos += step;
+    }
+    u32::MAX
+}
+
 /// `bfe` (PTX ISA §9.7.1.17).
 pub fn bfe(ty: Ty, a: u64, pos: u64, len: u64) -> u64 {
     let bits = ty.bits() as u64;
@@ -962,6 +1007,21 @@ mod tests {
         assert_eq!(f16_to_f32(0x0001), 2f32.powi(-24));
         assert_eq!(f64_to_f16(2f64.powi(-24)), 1);
         assert_eq!(c(Ty::F32, Ty::U32, Round::Rz, false, 0xffff_ffff), 4294967040f32.to_bits() as u64);
+    }
+
+    #[test]
+    fn fns_and_prmt_modes() {
+        assert_eq!(fns(0b1011_0000, 0, 1), 4);
+        assert_eq!(fns(0b1011_0000, 0, 3), 7);
+        assert_eq!(fns(0b1011_0000, 7, -2), 5);
+        assert_eq!(fns(0b1011_0000, 5, 0), 5);
+        assert_eq!(fns(0b1011_0000, 6, 0), u32::MAX);
+        assert_eq!(fns(1, 0, 2), u32::MAX);
+        let (a, b) = (0x4433_2211, 0x8877_6655);
+        assert_eq!(prmt_mode(1, a, b, 1), 0x5544_3322, "f4e");
+        assert_eq!(prmt_mode(2, a, b, 0), 0x6677_8811, "b4e");
+        assert_eq!(prmt_mode(3, a, b, 2), 0x3333_3333, "rc8");
+        assert_eq!(prmt_mode(6, a, b, 1), 0x4433_4433, "rc16");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::ir::{Inst, Op};
 pub const EXIT: u32 = u32::MAX;
 
 fn ends_block(op: &Op) -> bool {
-    matches!(op, Op::Bra { .. } | Op::Exit | Op::Ret | Op::Trap)
+    matches!(op, Op::Bra { .. } | Op::Brx { .. } | Op::Exit | Op::Ret | Op::Trap)
 }
 
 /// Sets `reconv` of every `Bra` to the first instruction of the immediate
@@ -22,10 +22,14 @@ pub fn set_reconvergence(code: &mut [Inst]) {
     let mut leader = vec![false; n + 1];
     leader[0] = true;
     for (i, inst) in code.iter().enumerate() {
-        if let Op::Bra { target, .. } = inst.op {
-            if (target as usize) < n {
-                leader[target as usize] = true;
+        match &inst.op {
+            Op::Bra { target, .. } if (*target as usize) < n => leader[*target as usize] = true,
+            Op::Brx { targets, .. } => {
+                for &t in targets.iter().filter(|&&t| (t as usize) < n) {
+                    leader[t as usize] = true;
+                }
             }
+            _ => {}
         }
         if ends_block(&inst.op) {
             leader[i + 1] = true;
@@ -49,6 +53,14 @@ pub fn set_reconvergence(code: &mut [Inst]) {
             Op::Bra { target, .. } => {
                 let t = if (target as usize) < n { block_of[target as usize] } else { exit };
                 out.push(t);
+                if inst.guard.is_some() {
+                    out.push(fall);
+                }
+            }
+            Op::Brx { ref targets, .. } => {
+                for &t in targets {
+                    out.push(if (t as usize) < n { block_of[t as usize] } else { exit });
+                }
                 if inst.guard.is_some() {
                     out.push(fall);
                 }
@@ -129,7 +141,7 @@ pub fn set_reconvergence(code: &mut [Inst]) {
         }
     }
     for i in 0..n {
-        if let Op::Bra { ref mut reconv, .. } = code[i].op {
+        if let Op::Bra { ref mut reconv, .. } | Op::Brx { ref mut reconv, .. } = code[i].op {
             let b = block_of[i];
             let p = ipdom[b];
             *reconv = if p == UNDEF || p == exit { EXIT } else { starts[p] as u32 };

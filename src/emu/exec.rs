@@ -593,7 +593,132 @@ impl Warp {
                     self.set(d, l, v);
                 }
             }
-            Op::Prmt { d, a, b, c } => self.map3(mask, d, a, b, c, alu::prmt),
+            Op::Prmt { mode: 0, d, a, b, c } => self.map3(mask, d, a, b, c, alu::prmt),
+            Op::Prmt { mode, d, a, b, c } => self.map3(mask, d, a, b, c, |x, y, z| alu::prmt_mode(mode, x, y, z)),
+            Op::Brx { idx, ref targets, reconv } => {
+                let Some(top) = self.stack.last_mut() else { return Ok(None) };
+                let active = top.mask;
+                let mut groups: Vec<(u32, u32)> = Vec::new();
+                for l in lanes(mask) {
+                    let i = self.v(idx, l) as usize;
+                    let Some(&t) = targets.get(i) else {
+                        return Err(cta.fault(FaultKind::IllegalInstruction, i as u64, self.first_thread + l as u32, pc, format!("brx.idx index {i} out of range ({} targets)", targets.len())));
+                    };
+                    match groups.iter_mut().find(|g| g.0 == t) {
+                        Some(g) => g.1 |= 1 << l,
+                        None => groups.push((t, 1 << l)),
+                    }
+                }
+                let Some(top) = self.stack.last_mut() else { return Ok(None) };
+                if groups.len() == 1 && groups[0].1 == active {
+                    top.pc = groups[0].0;
+                } else {
+                    // As a divergent `bra`: wait at the reconvergence point;
+                    // lanes not branching (guard false) continue after it.
+                    let fall = top.pc;
+                    top.pc = reconv;
+                    if active & !mask != 0 {
+                        self.stack.push(Entry { pc: fall, rpc: reconv, mask: active & !mask, frame: false });
+                    }
+                    for &(t, m) in groups.iter().rev() {
+                        self.stack.push(Entry { pc: t, rpc: reconv, mask: m, frame: false });
+                    }
+                }
+            }
+            Op::Match { all, d, dp, a, mask: mm } => {
+                let mut vals = [0u64; 32];
+                for l in lanes(mask) {
+                    vals[l] = self.v(a, l);
+                }
+                for l in lanes(mask) {
+                    let members = self.v(mm, l) as u32 & mask;
+                    let same = lanes(members).filter(|&k| vals[k] == vals[l]).fold(0u32, |m, k| m | 1 << k);
+                    let (v, p) = if all { if same == members { (members, true) } else { (0, false) } } else { (same, true) };
+                    self.set(d, l, v as u64);
+                    if let Some(dp) = dp {
+                        self.set(dp, l, p as u64);
+                    }
+                }
+            }
+            Op::Redux { op: rop, ty, d, a, mask: mm } => {
+                for l in lanes(mask) {
+                    let members = self.v(mm, l) as u32 & mask;
+                    let mut it = lanes(members).map(|k| alu::ext(self.v(a, k), ty));
+                    let first_v = it.next().unwrap_or(0);
+                    let v = it.fold(first_v, |acc, x| match rop {
+                        0 => acc.wrapping_add(x),
+                        1 if ty.is_signed() => (acc as i64).min(x as i64) as u64,
+                        1 => acc.min(x),
+                        2 if ty.is_signed() => (acc as i64).max(x as i64) as u64,
+                        2 => acc.max(x),
+                        3 => acc & x,
+                        4 => acc | x,
+                        _ => acc ^ x,
+                    });
+                    self.set(d, l, alu::ext(v, ty));
+                }
+            }
+            Op::Elect { d, p, mask: mm } => {
+                for l in lanes(mask) {
+                    let members = self.v(mm, l) as u32 & mask;
+                    let leader = members.trailing_zeros();
+                    if let Some(d) = d {
+                        self.set(d, l, if members == 0 { 0 } else { leader as u64 });
+                    }
+                    if let Some(p) = p {
+                        self.set(p, l, (leader == l as u32) as u64);
+                    }
+                }
+            }
+            Op::Dp4a { sa, sb, d, a, b, c } => self.map3(mask, d, a, b, c, |x, y, z| {
+                let byte = |v: u64, i: u32, s: bool| {
+                    let b = (v >> (8 * i)) as u8;
+                    if s { b as i8 as i64 } else { b as i64 }
+                };
+                let sum: i64 = (0..4).map(|i| byte(x, i, sa) * byte(y, i, sb)).sum();
+                (z as u32).wrapping_add(sum as u32) as u64
+            }),
+            Op::Dp2a { hi, sa, sb, d, a, b, c } => self.map3(mask, d, a, b, c, |x, y, z| {
+                let half = |v: u64, i: u32| {
+                    let h = (v >> (16 * i)) as u16;
+                    if sa { h as i16 as i64 } else { h as i64 }
+                };
+                let byte = |v: u64, i: u32| {
+                    let b = (v >> (8 * i)) as u8;
+                    if sb { b as i8 as i64 } else { b as i64 }
+                };
+                let o = if hi { 2 } else { 0 };
+                let sum = half(x, 0) * byte(y, o) + half(x, 1) * byte(y, o + 1);
+                (z as u32).wrapping_add(sum as u32) as u64
+            }),
+            Op::Szext { signed, clamp, d, a, b } => self.map2(mask, d, a, b, |x, y| {
+                let n = if clamp { (y as u32).min(32) } else { y as u32 & 31 };
+                let x = x as u32;
+                let r = if n == 0 {
+                    0
+                } else if n >= 32 {
+                    x
+                } else if signed {
+                    (((x << (32 - n)) as i32) >> (32 - n)) as u32
+                } else {
+                    x & ((1 << n) - 1)
+                };
+                r as u64
+            }),
+            Op::Fns { d, mask: mm, base, offset } => self.map3(mask, d, mm, base, offset, |m, b, o| alu::fns(m as u32, b as u32, o as u32 as i32) as u64),
+            Op::CpAsync { dst, src, size, src_size } => {
+                for l in lanes(mask) {
+                    let thread = self.first_thread + l as u32;
+                    let (da, sa) = (self.addr(dst, l), self.addr(src, l));
+                    let avail = src_size.map_or(size, |s| (self.v(s, l) as u32).min(size));
+                    cta.check_vector_align(Space::Shared, da, size, thread)?;
+                    cta.check_vector_align(Space::Global, sa, size, thread)?;
+                    for i in (0..size).step_by(4) {
+                        let v = if i < avail { cta.load(Space::Global, sa + i as u64, 4, thread)? } else { 0 };
+                        cta.store(Space::Shared, da + i as u64, 4, v, thread)?;
+                    }
+                }
+            }
             Op::Lop3 { d, a, b, c, lut } => self.map3(mask, d, a, b, c, |x, y, z| alu::lop3(x, y, z, lut)),
             Op::Shf { left, wrap, d, a, b, c } => self.map3(mask, d, a, b, c, |x, y, z| alu::shf(left, wrap, x, y, z)),
             Op::Testp { class, ty, d, a } => self.map1(mask, d, a, |x| alu::testp(class, ty, x) as u64),

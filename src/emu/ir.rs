@@ -409,12 +409,33 @@ pub enum Op {
         c: Src,
         e: Src,
     },
+    /// `prmt.b32{.mode}`: mode 0 = default, 1 f4e, 2 b4e, 3 rc8, 4 ecl, 5 ecr, 6 rc16.
     Prmt {
+        mode: u8,
         d: Reg,
         a: Src,
         b: Src,
         c: Src,
     },
+    /// `brx.idx`: branch to `targets[idx]`; `reconv` is the immediate post-dominator.
+    Brx { idx: Src, targets: Vec<u32>, reconv: u32 },
+    /// `match.any/all.sync.b32/b64 d{|p}, a, membermask`.
+    Match { all: bool, d: Reg, dp: Option<Reg>, a: Src, mask: Src },
+    /// `redux.sync.op.type d, a, membermask`: op 0 add, 1 min, 2 max, 3 and, 4 or, 5 xor.
+    Redux { op: u8, ty: Ty, d: Reg, a: Src, mask: Src },
+    /// `elect.sync d|p, membermask`.
+    Elect { d: Option<Reg>, p: Option<Reg>, mask: Src },
+    /// `dp4a.atype.btype d, a, b, c` (signedness of a and b).
+    Dp4a { sa: bool, sb: bool, d: Reg, a: Src, b: Src, c: Src },
+    /// `dp2a.lo/hi.atype.btype d, a, b, c`.
+    Dp2a { hi: bool, sa: bool, sb: bool, d: Reg, a: Src, b: Src, c: Src },
+    /// `szext.mode.type d, a, b`: sign- or zero-extend `a` from bit position `b`.
+    Szext { signed: bool, clamp: bool, d: Reg, a: Src, b: Src },
+    /// `fns.b32 d, mask, base, offset`: the position of the n-th set bit.
+    Fns { d: Reg, mask: Src, base: Src, offset: Src },
+    /// `cp.async` (copied at once; the commit/wait instructions are no-ops):
+    /// `size` bytes from global `src` to shared `dst`, zero-filling beyond `src_size`.
+    CpAsync { dst: Addr, src: Addr, size: u32, src_size: Option<Src> },
     Lop3 {
         d: Reg,
         a: Src,

@@ -346,9 +346,18 @@ fn write_global(a: u64, size: u32, v: u64) {
 }
 
 fn atomic_global(a: u64, size: u32, f: impl Fn(u64) -> u64) -> u64 {
-    // SAFETY: as in `read_global`; atomics are only lowered for 4- and 8-byte types.
+    // SAFETY: as in `read_global`; atomics are lowered for 2-, 4- and 8-byte types.
     unsafe {
-        if size == 4 {
+        if size == 2 {
+            let at = AtomicU16::from_ptr(a as *mut u16);
+            let mut old = at.load(Ordering::Relaxed);
+            loop {
+                match at.compare_exchange_weak(old, f(old as u64) as u16, Ordering::AcqRel, Ordering::Relaxed) {
+                    Ok(v) => return v as u64,
+                    Err(v) => old = v,
+                }
+            }
+        } else if size == 4 {
             let at = AtomicU32::from_ptr(a as *mut u32);
             let mut old = at.load(Ordering::Relaxed);
             loop {
@@ -373,8 +382,16 @@ fn atomic_global(a: u64, size: u32, f: impl Fn(u64) -> u64) -> u64 {
 /// The new value of an atomic operation (PTX ISA §9.7.13.5, `atom`).
 pub fn atom_apply(op: AtomOp, ty: Ty, old: u64, b: u64, c: u64) -> u64 {
     use super::alu::ext;
-    let mask = if ty.size() == 8 { u64::MAX } else { 0xffff_ffff };
+    let mask = match ty.size() {
+        8 => u64::MAX,
+        2 => 0xffff,
+        _ => 0xffff_ffff,
+    };
     let r = match (op, ty) {
+        // `.noftz` half additions: round to nearest, subnormals kept.
+        (AtomOp::Add, Ty::F16 | Ty::BF16 | Ty::F16x2 | Ty::BF16x2) => {
+            super::half::bin(super::ir::BinOp::Add, ty, Default::default(), old, b)
+        }
         (AtomOp::Add, Ty::F32) => (f32::from_bits(old as u32) + f32::from_bits(b as u32)).to_bits() as u64,
         (AtomOp::Add, Ty::F64) => (f64::from_bits(old) + f64::from_bits(b)).to_bits(),
         (AtomOp::Add, _) => old.wrapping_add(b),

@@ -421,15 +421,125 @@ impl InstLowering<'_, '_> {
             }
             "prmt" => {
                 need!(4);
-                if m.all.iter().any(|x| matches!(x.as_str(), "f4e" | "b4e" | "rc8" | "ecl" | "ecr" | "rc16")) {
-                    return Ok(Op::Unsupported(format!("prmt mode {}", m.all.join("."))));
-                }
+                let mode = ["f4e", "b4e", "rc8", "ecl", "ecr", "rc16"].iter().position(|x| m.has(x)).map_or(0, |i| i as u8 + 1);
                 let d = self.dst(&ops[0])?;
                 let a = self.src(&ops[1], Ty::U32)?;
                 let b = self.src(&ops[2], Ty::U32)?;
                 let c = self.src(&ops[3], Ty::U32)?;
-                Op::Prmt { d, a, b, c }
+                Op::Prmt { mode, d, a, b, c }
             }
+            "brx" => {
+                need!(2);
+                let idx = self.src(&ops[0], Ty::U32)?;
+                let Operand::Sym(table, 0) = &ops[1] else { return err(line, "brx.idx needs a .branchtargets label") };
+                let Some(labels) = self.cx.branch_tables.get(table).cloned() else {
+                    return err(line, format!("{table} is not a .branchtargets list"));
+                };
+                let targets = labels
+                    .iter()
+                    .map(|l| match self.cx.sym(l, line)? {
+                        SymVal::Label(i) => Ok(i),
+                        _ => err(line, format!("{l} is not a label")),
+                    })
+                    .collect::<LResult<Vec<_>>>()?;
+                Op::Brx { idx, targets, reconv: u32::MAX }
+            }
+            "match" => {
+                need!(3);
+                let ty = m.ty(line)?;
+                let (d, dp) = match &ops[0] {
+                    Operand::PredPair(p, q) => (self.cx.reg(p, line)?, Some(self.cx.reg(q, line)?)),
+                    o => (self.dst(o)?, None),
+                };
+                let a = self.src(&ops[1], ty)?;
+                let mask = self.src(&ops[2], Ty::U32)?;
+                Op::Match { all: m.has("all"), d, dp, a, mask }
+            }
+            "redux" => {
+                need!(3);
+                let ty = m.ty(line)?;
+                if ty.is_float() {
+                    return Ok(Op::Unsupported(format!("redux.{}", m.all.join("."))));
+                }
+                let rop = ["add", "min", "max", "and", "or", "xor"].iter().position(|x| m.has(x)).unwrap_or(0) as u8;
+                let d = self.dst(&ops[0])?;
+                let a = self.src(&ops[1], ty)?;
+                let mask = self.src(&ops[2], Ty::U32)?;
+                Op::Redux { op: rop, ty, d, a, mask }
+            }
+            "elect" => {
+                need!(2);
+                let (d, p) = match &ops[0] {
+                    Operand::PredPair(d, p) => {
+                        let d = if d == "_" { None } else { Some(self.cx.reg(d, line)?) };
+                        (d, Some(self.cx.reg(p, line)?))
+                    }
+                    Operand::Sink => (None, None),
+                    o => (Some(self.dst(o)?), None),
+                };
+                let mask = self.src(&ops[1], Ty::U32)?;
+                Op::Elect { d, p, mask }
+            }
+            "dp4a" | "dp2a" => {
+                need!(4);
+                if m.types.len() < 2 {
+                    return err(line, format!("{op} needs two types"));
+                }
+                let (sa, sb) = (ir_ty(m.types[0]).is_signed(), ir_ty(m.types[1]).is_signed());
+                let d = self.dst(&ops[0])?;
+                let a = self.src(&ops[1], Ty::U32)?;
+                let b = self.src(&ops[2], Ty::U32)?;
+                let c = self.src(&ops[3], Ty::U32)?;
+                if op == "dp4a" {
+                    Op::Dp4a { sa, sb, d, a, b, c }
+                } else {
+                    Op::Dp2a { hi: m.has("hi"), sa, sb, d, a, b, c }
+                }
+            }
+            "szext" => {
+                need!(3);
+                let d = self.dst(&ops[0])?;
+                let a = self.src(&ops[1], Ty::U32)?;
+                let b = self.src(&ops[2], Ty::U32)?;
+                Op::Szext { signed: m.ty(line)?.is_signed(), clamp: m.has("clamp"), d, a, b }
+            }
+            "fns" => {
+                need!(4);
+                let d = self.dst(&ops[0])?;
+                let mask = self.src(&ops[1], Ty::U32)?;
+                let base = self.src(&ops[2], Ty::U32)?;
+                let offset = self.src(&ops[3], Ty::U32)?;
+                Op::Fns { d, mask, base, offset }
+            }
+            "cp" if m.all.first().map(String::as_str) == Some("async") => {
+                // cp.async.{ca,cg}.shared{::cta}.global [dst], [src], size{, src-size}{, policy}
+                let is_copy = m.all.get(1).is_some_and(|x| x == "ca" || x == "cg") && m.all.len() >= 4 && !m.has("bulk");
+                if !is_copy {
+                    if matches!(m.all.get(1).map(String::as_str), Some("commit_group" | "wait_group" | "wait_all")) {
+                        return Ok(Op::Nop);
+                    }
+                    return Ok(Op::Unsupported(format!("cp.{}", m.all.join("."))));
+                }
+                need!(3);
+                let dst = self.addr(&ops[0])?;
+                let src = self.addr(&ops[1])?;
+                let size = match &ops[2] {
+                    Operand::Imm(Immediate::Int(v)) if matches!(v, 4 | 8 | 16) => *v as u32,
+                    _ => return err(line, "cp.async size must be 4, 8 or 16"),
+                };
+                let src_size = match ops.get(3) {
+                    Some(o @ (Operand::Imm(_) | Operand::Reg(_))) if !m.has("L2::cache_hint") || ops.len() > 4 => {
+                        Some(self.src(o, Ty::U32)?)
+                    }
+                    _ => None,
+                };
+                Op::CpAsync { dst, src, size, src_size }
+            }
+            "createpolicy" => {
+                need!(1);
+                Op::Mov { d: self.dst(&ops[0])?, a: Src::Imm(0) }
+            }
+            "applypriority" | "discard" | "griddepcontrol" | "setmaxnreg" => Op::Nop,
             "lop3" => {
                 need!(5);
                 let d = self.dst(&ops[0])?;
@@ -491,7 +601,8 @@ impl InstLowering<'_, '_> {
             }
             "atom" | "red" => {
                 let ty = m.ty(line)?;
-                if matches!(ty, Ty::F16 | Ty::BF16 | Ty::F16x2 | Ty::BF16x2) || m.vec_len() > 1 {
+                let half = matches!(ty, Ty::F16 | Ty::BF16 | Ty::F16x2 | Ty::BF16x2);
+                if (half && !m.has("add")) || m.vec_len() > 1 {
                     return Ok(Op::Unsupported(format!("{op}.{}", m.all.join("."))));
                 }
                 let aop = [

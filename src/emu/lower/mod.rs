@@ -65,6 +65,8 @@ struct FnCtx<'a> {
     globals: &'a HashMap<String, SymVal>,
     /// Shared variables declared in `.func` bodies (per CTA, module-wide offsets).
     func_shared: &'a HashMap<String, u32>,
+    /// `.branchtargets` lists by name.
+    branch_tables: HashMap<String, Vec<String>>,
     nregs: u32,
 }
 
@@ -220,11 +222,20 @@ pub fn lower_module(m: &ptx::Module, module: &ModuleLayout) -> LResult<LoweredMo
         let start = program.code.len() as u32;
         l.info.start = start;
         for inst in &mut l.code {
-            if let Op::Bra { target, reconv } = &mut inst.op {
-                *target += start;
-                if *reconv != cfg::EXIT {
-                    *reconv += start;
+            match &mut inst.op {
+                Op::Bra { target, reconv } => {
+                    *target += start;
+                    if *reconv != cfg::EXIT {
+                        *reconv += start;
+                    }
                 }
+                Op::Brx { targets, reconv, .. } => {
+                    targets.iter_mut().for_each(|t| *t += start);
+                    if *reconv != cfg::EXIT {
+                        *reconv += start;
+                    }
+                }
+                _ => {}
             }
         }
         program.code.append(&mut l.code);
@@ -266,6 +277,7 @@ fn lower_function(
         module,
         globals,
         func_shared,
+        branch_tables: HashMap::new(),
         nregs: 0,
     };
     // The per-thread `.param` frame: a `.func`'s parameters and return
@@ -328,6 +340,9 @@ fn lower_function(
             Statement::Label(name, _) => {
                 cx.syms.insert(name.clone(), SymVal::Label(n_inst));
             }
+            Statement::BranchTargets(name, labels, _) => {
+                cx.branch_tables.insert(name.clone(), labels.clone());
+            }
             Statement::Instr(_) => n_inst += 1,
             _ => {}
         }
@@ -351,7 +366,7 @@ fn lower_function(
         let op = InstLowering { cx: &mut cx, line }.lower(ins)?;
         code.push(Inst { op, guard, line });
     }
-    if code.last().is_none_or(|i| !matches!(i.op, Op::Exit | Op::Ret | Op::Bra { .. } | Op::Trap) || i.guard.is_some())
+    if code.last().is_none_or(|i| !matches!(i.op, Op::Exit | Op::Ret | Op::Bra { .. } | Op::Brx { .. } | Op::Trap) || i.guard.is_some())
     {
         // Falling off the end of a function behaves as `ret`.
         code.push(Inst { op: Op::Ret, guard: None, line: f.span.line });
