@@ -14,6 +14,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
+    /// Print the PTX instruction coverage table (docs/PTX_COVERAGE.md).
+    Coverage,
     /// Run PROGRAM with softcuda's libcuda.so.1 first on LD_LIBRARY_PATH.
     Run {
         /// The program and its arguments.
@@ -36,6 +38,10 @@ fn lib_dir() -> Option<PathBuf> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.cmd {
+        Cmd::Coverage => {
+            print!("{}", cuda::emu::coverage::report());
+            ExitCode::SUCCESS
+        }
         Cmd::Run { program } => {
             let Some(dir) = lib_dir() else {
                 eprintln!("softcuda: cannot find libcuda.so.1 beside the softcuda executable; set SOFTCUDA_LIB_DIR");

@@ -563,6 +563,10 @@ impl Warp {
             Op::Cvt { dty, sty, round, int_round, ftz, sat, d, a } => {
                 self.map1(mask, d, a, |x| alu::convert(dty, sty, round, int_round, ftz, sat, x))
             }
+            Op::CvtTf32 { round, d, a } => self.map1(mask, d, a, |x| {
+                let v = f32::from_bits(x as u32) as f64;
+                half::round_fmt(v, half::Fmt { man: 10, exp: 8 }, round) << 13
+            }),
             Op::CvtPack { dty, f, d, a, b } => {
                 let fmt = if dty == Ty::BF16x2 { half::BF16 } else { half::F16 };
                 self.map2(mask, d, a, b, |x, y| {

@@ -379,6 +379,8 @@ pub enum Op {
         d: Reg,
         a: Src,
     },
+    /// `cvt.rna.tf32.f32`: round to tf32 (10-bit mantissa), kept in f32 format.
+    CvtTf32 { round: Round, d: Reg, a: Src },
     /// `cvt.rn{.relu}{.satfinite}.{f16x2,bf16x2}.f32 d, a, b`: `a` → high half, `b` → low half.
     CvtPack { dty: Ty, f: FMods, d: Reg, a: Src, b: Src },
     /// `cvta` to generic (`to_generic`) or from generic.

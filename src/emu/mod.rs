@@ -5,6 +5,7 @@
 
 pub mod alu;
 pub mod cfg;
+pub mod coverage;
 pub mod exec;
 pub mod half;
 pub mod ir;

@@ -150,6 +150,14 @@ impl InstLowering<'_, '_> {
                 self.operand_count(ops, $n)?
             };
         }
+        // Distinct instructions that share a base opcode with ones we run:
+        // asynchronous/bulk stores and reductions, cluster barriers.
+        if (matches!(op, "st" | "red") && (m.has("async") || m.has("bulk")))
+            || (op == "barrier" && m.has("cluster"))
+            || (op == "ld" && m.has("bulk"))
+        {
+            return Ok(Op::Unsupported(format!("{op}.{}", m.all.join("."))));
+        }
         Ok(match op {
             "mov" => {
                 need!(2);
@@ -372,6 +380,12 @@ impl InstLowering<'_, '_> {
                 need!(2);
                 if m.types.len() < 2 {
                     return err(line, "cvt needs destination and source types");
+                }
+                if m.types[0] == crate::ptx::ScalarType::TF32 {
+                    // cvt.rna{.satfinite}.tf32.f32: f32 rounded to a 10-bit mantissa.
+                    let d = self.dst(&ops[0])?;
+                    let a = self.src(&ops[1], Ty::F32)?;
+                    return Ok(Op::CvtTf32 { round: m.round(), d, a });
                 }
                 let dty = ir_ty(m.types[0]);
                 let sty = ir_ty(m.types[1]);
