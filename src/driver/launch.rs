@@ -151,7 +151,7 @@ pub(crate) unsafe fn launch_kernel(
         let code = match fault.kind {
             FaultKind::IllegalAddress => CUDA_ERROR_ILLEGAL_ADDRESS,
             FaultKind::MisalignedAddress => CUDA_ERROR_MISALIGNED_ADDRESS,
-            FaultKind::Trap => CUDA_ERROR_LAUNCH_FAILED,
+            FaultKind::Trap | FaultKind::BarrierDeadlock => CUDA_ERROR_LAUNCH_FAILED,
             FaultKind::Assert => CUDA_ERROR_ASSERT,
             FaultKind::Unsupported | FaultKind::IllegalInstruction => CUDA_ERROR_ILLEGAL_INSTRUCTION,
         };

@@ -43,8 +43,10 @@ const MAX_CALL_DEPTH: usize = 4096;
 /// Why a warp stopped running.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stop {
-    /// At `bar.sync`/`bar.red` (pc already advanced past it).
-    Barrier,
+    /// At a barrier (pc already advanced past it): barrier `id`, its thread
+    /// count if given, and whether the warp waits (`bar.sync`, `bar.red`) or
+    /// only arrives (`bar.arrive`).
+    Barrier { id: u32, count: Option<u32>, wait: bool },
     Done,
 }
 
@@ -237,7 +239,7 @@ impl Warp {
                 mask &= self.pred_mask(p, neg);
             }
             self.executed += mask.count_ones() as u64;
-            if mask == 0 && !matches!(inst.op, Op::Bar { .. } | Op::BarRed { .. }) {
+            if mask == 0 {
                 continue;
             }
             match self.step(program, &inst.op, mask, pc, inst.line, cta) {
@@ -852,12 +854,12 @@ impl Warp {
                     "trap instruction".into(),
                 ));
             }
-            Op::Bar { id: _, count: _, arrive } => {
-                if !arrive {
-                    return Ok(Some(Stop::Barrier));
-                }
+            Op::Bar { id, count, arrive } => {
+                let l = first(mask) as usize;
+                let count = count.map(|c| self.v(c, l) as u32);
+                return Ok(Some(Stop::Barrier { id: self.v(id, l) as u32, count, wait: !arrive }));
             }
-            Op::BarRed { id: _, op, d, p, negate } => {
+            Op::BarRed { id, op, d, p, negate } => {
                 let mut cnt = 0u32;
                 let (mut all, mut any) = (true, false);
                 for l in lanes(mask) {
@@ -868,7 +870,7 @@ impl Warp {
                 }
                 self.red_value = (cnt, all, any);
                 self.pending_red = Some(PendingRed { d, op, mask });
-                return Ok(Some(Stop::Barrier));
+                return Ok(Some(Stop::Barrier { id: self.v(id, first(mask) as usize) as u32, count: None, wait: true }));
             }
             Op::Shfl { mode, d, dp, a, b, c } => {
                 let mut src = [0u64; 32];

@@ -5,7 +5,7 @@
 
 use super::exec::{Stop, Warp, WarpEnv};
 use super::ir::Kernel;
-use super::mem::{Cta, Fault};
+use super::mem::{Cta, Fault, FaultKind};
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -96,9 +96,30 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
     }
 }
 
+/// One named barrier of a CTA (PTX ISA §9.7.13.1: 16 per CTA).
+#[derive(Default)]
+struct Barrier {
+    /// Threads arrived so far (warp-granular: a warp counts its live threads).
+    arrived: u32,
+    /// The thread count given by `bar.sync a, b` (else all live threads).
+    expected: Option<u32>,
+    /// Warps waiting on it.
+    waiting: Vec<usize>,
+    /// `bar.red` accumulators: (popc, and, or).
+    red: (u32, bool, bool),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum WarpState {
+    Runnable,
+    Blocked,
+    Done,
+}
+
 fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta) -> Result<u64, Fault> {
     let nthreads = cfg.block.iter().product::<u32>();
     let nwarps = nthreads.div_ceil(32);
+    let entry = &k.program.funcs[k.func as usize];
     let mut warps: Vec<Warp> = (0..nwarps)
         .map(|w| {
             let env = WarpEnv {
@@ -110,33 +131,71 @@ fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta) -> Result<u64, Fault> 
                 dyn_smem: cfg.dyn_shared,
                 total_smem: k.shared_size + cfg.dyn_shared,
             };
-            Warp::new(&k.program.funcs[k.func as usize], k.func, w * 32, (nthreads - w * 32).min(32), cfg.block, env)
+            Warp::new(entry, k.func, w * 32, (nthreads - w * 32).min(32), cfg.block, env)
         })
         .collect();
+    let mut state = vec![WarpState::Runnable; warps.len()];
+    let mut bars: Vec<Barrier> = (0..16).map(|_| Barrier { red: (0, true, false), ..Default::default() }).collect();
     loop {
-        let mut at_barrier = 0;
-        for w in warps.iter_mut() {
-            if w.is_done() {
-                continue;
-            }
-            match w.run(&k.program, cta)? {
-                Stop::Barrier => at_barrier += 1,
-                Stop::Done => {}
+        for i in 0..warps.len() {
+            while state[i] == WarpState::Runnable {
+                match warps[i].run(&k.program, cta)? {
+                    Stop::Done => state[i] = WarpState::Done,
+                    Stop::Barrier { id, count, wait } => {
+                        let Some(b) = bars.get_mut(id as usize) else {
+                            return Err(cta.fault(FaultKind::IllegalInstruction, 0, i as u32 * 32, 0, format!("barrier id {id} is out of range (0..15)")));
+                        };
+                        b.arrived += warps[i].live.count_ones();
+                        if count.is_some() {
+                            b.expected = count;
+                        }
+                        if warps[i].pending_red.is_some() {
+                            let v = warps[i].red_value;
+                            b.red = (b.red.0 + v.0, b.red.1 && v.1, b.red.2 || v.2);
+                        }
+                        if wait {
+                            b.waiting.push(i);
+                            state[i] = WarpState::Blocked;
+                        }
+                        release_completed(&mut bars, &mut warps, &mut state);
+                    }
+                }
             }
         }
-        if at_barrier == 0 {
+        // Threads that exited no longer count toward barriers without a count.
+        release_completed(&mut bars, &mut warps, &mut state);
+        if state.iter().all(|s| *s == WarpState::Done) {
             break;
         }
-        // Every live warp is at the barrier: finish bar.red reductions, release.
-        let (mut popc, mut all, mut any) = (0u32, true, false);
-        for w in warps.iter().filter(|w| w.pending_red.is_some()) {
-            popc += w.red_value.0;
-            all &= w.red_value.1;
-            any |= w.red_value.2;
-        }
-        for w in warps.iter_mut() {
-            w.finish_red(popc, all, any);
+        if !state.contains(&WarpState::Runnable) {
+            let (id, b) = bars.iter().enumerate().find(|(_, b)| !b.waiting.is_empty()).map_or((0, 0), |(i, b)| (i, b.arrived));
+            return Err(cta.fault(
+                FaultKind::BarrierDeadlock,
+                0,
+                0,
+                0,
+                format!("barrier {id} can never complete: {b} threads arrived, the others finished or wait elsewhere"),
+            ));
         }
     }
     Ok(warps.iter().map(|w| w.executed).sum())
+}
+
+/// Releases the warps of every barrier whose expected count has arrived.
+fn release_completed(bars: &mut [Barrier], warps: &mut [Warp], state: &mut [WarpState]) {
+    let live: u32 = warps.iter().zip(state.iter()).filter(|(_, s)| **s != WarpState::Done).map(|(w, _)| w.live.count_ones()).sum();
+    for b in bars.iter_mut() {
+        if b.arrived == 0 && b.waiting.is_empty() {
+            continue;
+        }
+        let expected = b.expected.unwrap_or(live);
+        if b.arrived >= expected || (b.expected.is_none() && b.waiting.len() == state.iter().filter(|s| **s != WarpState::Done).count()) {
+            let (popc, all, any) = b.red;
+            for &w in &b.waiting {
+                warps[w].finish_red(popc, all, any);
+                state[w] = WarpState::Runnable;
+            }
+            *b = Barrier { red: (0, true, false), ..Default::default() };
+        }
+    }
 }

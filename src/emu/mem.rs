@@ -25,6 +25,9 @@ pub enum FaultKind {
     Trap,
     /// A failed device `assert` → `CUDA_ERROR_ASSERT`
     Assert,
+    /// A barrier no thread can ever complete (the real GPU would hang) →
+    /// `CUDA_ERROR_LAUNCH_FAILED`
+    BarrierDeadlock,
     /// An instruction the emulator cannot run → `CUDA_ERROR_NOT_SUPPORTED`... reported as
     /// `CUDA_ERROR_ILLEGAL_INSTRUCTION`.
     Unsupported,

@@ -442,3 +442,81 @@ fn many_ctas_on_several_threads_with_global_atomics() {
     assert_eq!(rig.read(c, 2), vec![500 * 96, 2 * 500 * 96]);
     assert!(stats.thread_instructions >= 500 * 96 * 3);
 }
+
+/// Warp 0 produces into shared memory and arrives at barrier 1; warp 1 waits
+/// on it, consumes, and arrives at barrier 2 on which warp 0 waits before
+/// producing the next round (named barriers with thread counts).
+const PRODUCER_CONSUMER: &str = r#"
+.visible .entry pc(.param .u64 out)
+{
+    .reg .pred %p<4>;
+    .reg .b32 %r<12>;
+    .reg .b64 %rd<4>;
+    .shared .align 4 .b8 slot[128];
+    ld.param.u64 %rd1, [out];
+    mov.u32 %r1, %tid.x;
+    shr.u32 %r2, %r1, 5;
+    and.b32 %r3, %r1, 31;
+    shl.b32 %r4, %r3, 2;
+    mov.u32 %r5, slot;
+    add.s32 %r5, %r5, %r4;
+    mov.u32 %r6, 0;
+    mov.u32 %r9, 0;
+LOOP:
+    setp.eq.s32 %p1, %r2, 0;
+    @!%p1 bra CONSUME;
+    mad.lo.s32 %r7, %r6, 100, %r3;
+    st.shared.u32 [%r5], %r7;
+    bar.arrive 1, 64;
+    bar.sync 2, 64;
+    bra.uni NEXT;
+CONSUME:
+    bar.sync 1, 64;
+    ld.shared.u32 %r8, [%r5];
+    add.s32 %r9, %r9, %r8;
+    bar.arrive 2, 64;
+NEXT:
+    add.s32 %r6, %r6, 1;
+    setp.lt.s32 %p2, %r6, 4;
+    @%p2 bra LOOP;
+    setp.eq.s32 %p3, %r2, 1;
+    @!%p3 bra DONE;
+    mul.wide.u32 %rd2, %r3, 4;
+    add.s64 %rd3, %rd1, %rd2;
+    st.global.u32 [%rd3], %r9;
+DONE:
+    ret;
+}
+"#;
+
+#[test]
+fn named_barriers_order_a_producer_and_a_consumer() {
+    let mut rig = Rig::new(PRODUCER_CONSUMER);
+    let out = rig.buffer(32);
+    rig.launch("pc", 1, 64, 0, &[out]).expect("launch");
+    let expect: Vec<u32> = (0..32).map(|l| (0..4).map(|r| r * 100 + l).sum()).collect();
+    assert_eq!(rig.read(out, 32), expect);
+}
+
+#[test]
+fn a_barrier_that_cannot_complete_is_reported_not_hung() {
+    let text = r#"
+.visible .entry stuck()
+{
+    .reg .pred %p<2>;
+    .reg .b32 %r<3>;
+    mov.u32 %r1, %tid.x;
+    setp.lt.u32 %p1, %r1, 32;
+    @%p1 bra WAIT;
+    bar.sync 2, 128;
+    ret;
+WAIT:
+    bar.sync 1, 128;
+    ret;
+}
+"#;
+    let rig = Rig::new(text);
+    let f = rig.launch("stuck", 1, 64, 0, &[]).unwrap_err();
+    assert_eq!(f.kind, FaultKind::BarrierDeadlock);
+    assert!(f.message.contains("can never complete"), "{}", f.message);
+}
