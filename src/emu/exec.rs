@@ -835,7 +835,7 @@ impl Warp {
                         }
                     }
                     let idx = t.wrapping_sub(FUNC_BASE) / 16;
-                    if t < FUNC_BASE || (t - FUNC_BASE) % 16 != 0 || idx >= program.funcs.len() as u64 {
+                    if t < FUNC_BASE || !(t - FUNC_BASE).is_multiple_of(16) || idx >= program.funcs.len() as u64 {
                         return Err(cta.fault(FaultKind::IllegalInstruction, t, self.first_thread + lead as u32, pc, format!("indirect call to {t:#x}, which is not a function")));
                     }
                     if same != mask {

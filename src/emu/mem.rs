@@ -431,6 +431,22 @@ pub fn atom_apply(op: AtomOp, ty: Ty, old: u64, b: u64, c: u64) -> u64 {
     r & mask
 }
 
+/// Device memory as the `printf` formatter reads it: generic addresses, as
+/// thread `thread` of this CTA sees them.
+pub struct ThreadView<'c, 'a> {
+    pub cta: &'c mut Cta<'a>,
+    pub thread: u32,
+}
+
+impl super::printf::DeviceReader for ThreadView<'_, '_> {
+    fn byte(&mut self, addr: u64) -> Option<u8> {
+        self.cta.load(Space::Generic, addr, 1, self.thread).ok().map(|v| v as u8)
+    }
+    fn word(&mut self, addr: u64, size: u32) -> Option<u64> {
+        self.cta.load(Space::Generic, addr, size, self.thread).ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,21 +478,5 @@ mod tests {
         assert_eq!(cta.load(Space::Generic, LOCAL_WINDOW + 8, 8, 1).unwrap(), 42);
         assert_eq!(cta.load(Space::Global, 0x1000, 4, 0).unwrap_err().kind, FaultKind::IllegalAddress);
         assert!(cta.store(Space::Param, 0, 4, 1, 0).is_err());
-    }
-}
-
-/// Device memory as the `printf` formatter reads it: generic addresses, as
-/// thread `thread` of this CTA sees them.
-pub struct ThreadView<'c, 'a> {
-    pub cta: &'c mut Cta<'a>,
-    pub thread: u32,
-}
-
-impl super::printf::DeviceReader for ThreadView<'_, '_> {
-    fn byte(&mut self, addr: u64) -> Option<u8> {
-        self.cta.load(Space::Generic, addr, 1, self.thread).ok().map(|v| v as u8)
-    }
-    fn word(&mut self, addr: u64, size: u32) -> Option<u64> {
-        self.cta.load(Space::Generic, addr, size, self.thread).ok()
     }
 }
