@@ -260,7 +260,7 @@ mod tests {
     #[test]
     fn conversions_match_c() {
         assert_eq!(run("x=%d y=%u %%\n", &[(4, (-5i32) as u32 as u64), (4, 7)], &[]), "x=-5 y=7 %\n");
-        assert_eq!(run("%5.2f|%-4x|%08.3e", &[(8, 2.71828f64.to_bits()), (4, 255), (8, 1234.5f64.to_bits())], &[]), " 2.72|ff  |1.234e+03");
+        assert_eq!(run("%5.2f|%-4x|%08.3e", &[(8, 12.3456f64.to_bits()), (4, 255), (8, 1234.5f64.to_bits())], &[]), "12.35|ff  |1.234e+03");
         assert_eq!(run("%lld %llx", &[(8, (-2i64) as u64), (8, 0xdead_beef_cafe)], &[]), "-2 deadbeefcafe");
         assert_eq!(run("[%s] [%10s]", &[(0, 0), (0, 1)], &["hi", "there"]), "[hi] [     there]");
         assert_eq!(run("%c%c %*d", &[(4, 65), (4, 66), (4, 6), (4, 42)], &[]), "AB     42");
