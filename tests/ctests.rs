@@ -144,6 +144,11 @@ fn launch() {
     ctest("launch");
 }
 
+#[test]
+fn proc_address() {
+    ctest("proc_address");
+}
+
 /// The NVIDIA toolkit's include directory, or None (skip) outside CI.
 fn nvidia_include() -> Option<PathBuf> {
     let ci = std::env::var("CI").map(|v| v == "true").unwrap_or(false);

@@ -8,15 +8,18 @@ mod context;
 mod device;
 mod error;
 mod event;
+pub mod generated;
 mod launch;
 mod memory;
 mod module;
+pub mod proc_address;
 pub mod state;
 mod stream;
 mod table;
 
 pub use codes::CUresult;
 pub use table::NAMES as EXPORTED;
+pub use table::{symbol, IMPLEMENTED};
 
 use codes::*;
 use std::panic::{catch_unwind, AssertUnwindSafe};
