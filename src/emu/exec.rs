@@ -529,6 +529,27 @@ impl Warp {
                     }
                 }
             }
+            Op::Set { cmp, ty: ty @ (Ty::F16 | Ty::BF16 | Ty::F16x2 | Ty::BF16x2), dty, ftz, d, a, b, comb } => {
+                // Half sources: one result per half; true is 1.0 in a half
+                // destination, all ones in an integer one.
+                let packed = matches!(ty, Ty::F16x2 | Ty::BF16x2);
+                let one = match dty {
+                    Ty::F16 | Ty::F16x2 => 0x3c00u64,
+                    Ty::BF16 | Ty::BF16x2 => 0x3f80,
+                    _ if packed => 0xffff,
+                    _ => 0xffff_ffff,
+                };
+                for l in lanes(mask) {
+                    let (mut lo, mut hi) = half::compare(cmp, ty, ftz, self.v(a, l), self.v(b, l));
+                    if let Some((bop, c, neg)) = comb {
+                        let cv = (self.v(c, l) & 1 != 0) ^ neg;
+                        lo = alu::boolop(bop, lo, cv);
+                        hi = alu::boolop(bop, hi, cv);
+                    }
+                    let v = if packed { (if hi { one } else { 0 }) << 16 | if lo { one } else { 0 } } else if lo { one } else { 0 };
+                    self.set(d, l, v);
+                }
+            }
             Op::Set { cmp, ty, dty, ftz, d, a, b, comb } => {
                 for l in lanes(mask) {
                     let mut t = alu::compare(cmp, ty, ftz, self.v(a, l), self.v(b, l));
@@ -569,6 +590,19 @@ impl Warp {
                 let v = f32::from_bits(x as u32) as f64;
                 half::round_fmt(v, half::Fmt { man: 10, exp: 8 }, round) << 13
             }),
+            Op::CvtPackInt { bits, signed, d, a, b, c } => {
+                let (lo, hi): (i64, i64) = if signed { (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) } else { (0, (1 << bits) - 1) };
+                let m = (1u64 << bits) - 1;
+                for l in lanes(mask) {
+                    let sat = |v: u64| ((v as u32 as i32 as i64).clamp(lo, hi) as u64) & m;
+                    let (ta, tb) = (sat(self.v(a, l)), sat(self.v(b, l)));
+                    let mut v = (ta << bits) | tb;
+                    if let Some(c) = c {
+                        v |= self.v(c, l) << (2 * bits);
+                    }
+                    self.set(d, l, v & 0xffff_ffff);
+                }
+            }
             Op::CvtPack { dty, f, d, a, b } => {
                 let fmt = if dty == Ty::BF16x2 { half::BF16 } else { half::F16 };
                 self.map2(mask, d, a, b, |x, y| {

@@ -218,6 +218,8 @@ pub struct FMods {
     pub nan: bool,
     /// `.relu`: negative results become +0.
     pub relu: bool,
+    /// `min/max.xorsign.abs`: compare magnitudes; the sign is the XOR of the inputs' signs.
+    pub xorsign: bool,
 }
 
 /// Atomic operations (PTX ISA §9.7.13.5).
@@ -379,6 +381,9 @@ pub enum Op {
         d: Reg,
         a: Src,
     },
+    /// `cvt.pack.sat.{s16,u16,s8,u8,s4,u4}.s32.b32 d, a, b{, c}`: saturate
+    /// `a` and `b` to the type, pack `a` above `b`, and `c` above both.
+    CvtPackInt { bits: u32, signed: bool, d: Reg, a: Src, b: Src, c: Option<Src> },
     /// `cvt.rna.tf32.f32`: round to tf32 (10-bit mantissa), kept in f32 format.
     CvtTf32 { round: Round, d: Reg, a: Src },
     /// `cvt.rn{.relu}{.satfinite}.{f16x2,bf16x2}.f32 d, a, b`: `a` → high half, `b` → low half.

@@ -381,6 +381,25 @@ impl InstLowering<'_, '_> {
                 if m.types.len() < 2 {
                     return err(line, "cvt needs destination and source types");
                 }
+                if m.has("pack") {
+                    // cvt.pack.sat.{s16,u16,s8,u8,s4,u4}.s32{.b32}
+                    need!(3);
+                    let Some((bits, signed)) = [("s16", 16, true), ("u16", 16, false), ("s8", 8, true), ("u8", 8, false), ("s4", 4, true), ("u4", 4, false)]
+                        .iter()
+                        .find(|(n, _, _)| m.all.get(2).is_some_and(|x| x == n))
+                        .map(|&(_, b, s)| (b, s))
+                    else {
+                        return err(line, "cvt.pack needs a .s16/.u16/.s8/.u8/.s4/.u4 destination type");
+                    };
+                    let d = self.dst(&ops[0])?;
+                    let a = self.src(&ops[1], Ty::S32)?;
+                    let b = self.src(&ops[2], Ty::S32)?;
+                    let c = match ops.get(3) {
+                        Some(o) => Some(self.src(o, Ty::U32)?),
+                        None => None,
+                    };
+                    return Ok(Op::CvtPackInt { bits, signed, d, a, b, c });
+                }
                 if m.types[0] == crate::ptx::ScalarType::TF32 {
                     // cvt.rna{.satfinite}.tf32.f32: f32 rounded to a 10-bit mantissa.
                     let d = self.dst(&ops[0])?;

@@ -120,6 +120,7 @@ impl<'a> Mods<'a> {
             approx: self.has("approx") || self.has("full"),
             nan: self.has("NaN"),
             relu: self.has("relu"),
+            xorsign: self.has("xorsign"),
         }
     }
     pub(super) fn space(&self) -> Space {
