@@ -21,12 +21,12 @@ pub fn ext(v: u64, ty: Ty) -> u64 {
 }
 
 #[inline(always)]
-fn f32_of(v: u64) -> f32 {
+pub(super) fn f32_of(v: u64) -> f32 {
     f32::from_bits(v as u32)
 }
 
 #[inline(always)]
-fn ftz32(x: f32, ftz: bool) -> f32 {
+pub(super) fn ftz32(x: f32, ftz: bool) -> f32 {
     if ftz && x.is_subnormal() {
         0.0f32.copysign(x)
     } else {
@@ -56,7 +56,7 @@ fn sat32(x: f32) -> f32 {
 }
 
 #[inline(always)]
-fn out32(x: f32, f: FMods) -> u64 {
+pub(super) fn out32(x: f32, f: FMods) -> u64 {
     let x = if f.sat { sat32(x) } else { x };
     let x = ftz32(x, f.ftz);
     if x.is_nan() {
@@ -67,7 +67,7 @@ fn out32(x: f32, f: FMods) -> u64 {
 }
 
 #[inline(always)]
-fn out64(x: f64, f: FMods) -> u64 {
+pub(super) fn out64(x: f64, f: FMods) -> u64 {
     let x = if f.sat {
         if x.is_nan() {
             0.0
@@ -584,195 +584,6 @@ pub fn boolop(op: BoolOp, a: bool, b: bool) -> bool {
     }
 }
 
-/// IEEE binary16 → f32 (exact).
-pub fn f16_to_f32(h: u16) -> f32 {
-    let sign = ((h >> 15) as u32) << 31;
-    let exp = ((h >> 10) & 0x1f) as u32;
-    let man = (h & 0x3ff) as u32;
-    let bits = match (exp, man) {
-        (0, 0) => sign,
-        (0, m) => {
-            // Subnormal: normalise.
-            let shift = m.leading_zeros() - 21;
-            let m = (m << shift) & 0x3ff;
-            sign | ((113 - shift) << 23) | (m << 13)
-        }
-        (31, 0) => sign | 0x7f80_0000,
-        (31, m) => sign | 0x7fc0_0000 | (m << 13),
-        (e, m) => sign | ((e + 112) << 23) | (m << 13),
-    };
-    f32::from_bits(bits)
-}
-
-/// f64 → IEEE binary16 with round-to-nearest-even.
-pub fn f64_to_f16(x: f64) -> u16 {
-    let sign = if x.is_sign_negative() { 0x8000u16 } else { 0 };
-    if x.is_nan() {
-        return 0x7fff;
-    }
-    let a = x.abs();
-    if a >= 65520.0 {
-        return sign | 0x7c00;
-    }
-    if a < 2f64.powi(-25) {
-        // Below half the smallest subnormal (ties to even give zero at exactly 2^-25).
-        return sign;
-    }
-    let e = a.log2().floor() as i32;
-    let e = e.max(-14);
-    let scale = 2f64.powi(10 - e);
-    let m = (a * scale).round_ties_even();
-    let (mut e, mut m) = (e, m as u32);
-    if m >= 2048 {
-        m >>= 1;
-        e += 1;
-    }
-    if m < 1024 {
-        // Subnormal.
-        return sign | m as u16;
-    }
-    if e > 15 {
-        return sign | 0x7c00;
-    }
-    sign | (((e + 15) as u16) << 10) | (m as u16 & 0x3ff)
-}
-
-/// Rounds a float to an integral value in float format with `r`.
-fn round_int(x: f64, r: Round) -> f64 {
-    match r {
-        Round::Rn => x.round_ties_even(),
-        Round::Rz => x.trunc(),
-        Round::Rm => x.floor(),
-        Round::Rp => x.ceil(),
-        Round::Rna => x.round(),
-    }
-}
-
-/// Integer → f32 with rounding mode `r`, exact for all 64-bit inputs.
-fn int_to_f32(v: i128, r: Round) -> f32 {
-    let near = v as f32;
-    if r == Round::Rn || (near as i128) == v || !near.is_finite() {
-        return near;
-    }
-    let n = near as f64 as i128;
-    let up = |f: f32| if f >= 0.0 { f32::from_bits(f.to_bits() + 1) } else { f32::from_bits(f.to_bits() - 1) };
-    let down = |f: f32| if f > 0.0 { f32::from_bits(f.to_bits() - 1) } else { f32::from_bits(f.to_bits() + 1) };
-    match r {
-        Round::Rz => {
-            if n.abs() > v.abs() {
-                if near > 0.0 {
-                    down(near)
-                } else {
-                    -down(-near)
-                }
-            } else {
-                near
-            }
-        }
-        Round::Rm => {
-            if n > v {
-                if near > 0.0 {
-                    down(near)
-                } else {
-                    up(near)
-                }
-            } else {
-                near
-            }
-        }
-        Round::Rp => {
-            if n < v {
-                if near >= 0.0 {
-                    up(near)
-                } else {
-                    down(near)
-                }
-            } else {
-                near
-            }
-        }
-        _ => near,
-    }
-}
-
-/// `cvt` (PTX ISA §9.7.9.21).
-pub fn convert(dty: Ty, sty: Ty, round: Round, int_round: bool, ftz: bool, sat: bool, a: u64) -> u64 {
-    // Source value as either an integer or a float.
-    let src_f: Option<f64> = match sty {
-        Ty::F32 => Some(ftz32(f32_of(a), ftz) as f64),
-        Ty::F64 => Some(f64::from_bits(a)),
-        Ty::F16 => Some(f16_to_f32(a as u16) as f64),
-        Ty::BF16 => Some(f32::from_bits(((a as u16) as u32) << 16) as f64),
-        _ => None,
-    };
-    let src_i: i128 = if sty.is_signed() { ext(a, sty) as i64 as i128 } else { ext(a, sty) as i128 };
-    match dty {
-        Ty::F32 | Ty::F64 | Ty::F16 | Ty::BF16 => {
-            let v: f64 = match src_f {
-                Some(x) if int_round => round_int(x, round),
-                Some(x) => x,
-                None => {
-                    if dty == Ty::F32 {
-                        let r = int_to_f32(src_i, round);
-                        return out32(r, FMods { sat, ftz, ..Default::default() });
-                    }
-                    src_i as f64
-                }
-            };
-            let v = if sat && dty != Ty::F64 {
-                if v.is_nan() {
-                    0.0
-                } else {
-                    v.clamp(0.0, 1.0)
-                }
-            } else {
-                v
-            };
-            // Integer rounding (`.rni` …) already produced an exact value.
-            let mode = if int_round { Round::Rn } else { round };
-            match dty {
-                Ty::F32 => {
-                    let r = f32::from_bits(super::half::round_fmt(v, super::half::F32, mode) as u32);
-                    out32(r, FMods { ftz, ..Default::default() })
-                }
-                Ty::F64 => out64(v, FMods { sat, ..Default::default() }),
-                Ty::F16 => super::half::round_fmt(v, super::half::F16, mode),
-                _ => super::half::round_fmt(v, super::half::BF16, mode),
-            }
-        }
-        _ => {
-            let bits = dty.bits();
-            let (lo, hi): (i128, i128) = if dty.is_signed() {
-                (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
-            } else {
-                (0, (1i128 << bits) - 1)
-            };
-            match src_f {
-                Some(x) => {
-                    // Float → integer always saturates; NaN → 0 (PTX ISA §9.7.9.21).
-                    if x.is_nan() {
-                        // The H100 gives 0 for a NaN f32/f16 source, and the most
-                        // negative value for a NaN f64 source into a signed type.
-                        return if sty == Ty::F64 && dty.is_signed() { ext(lo as u64, dty) } else { 0 };
-                    }
-                    let r = round_int(x, if int_round { round } else { Round::Rz });
-                    let v = if r >= hi as f64 {
-                        hi
-                    } else if r <= lo as f64 {
-                        lo
-                    } else {
-                        r as i128
-                    };
-                    ext(v as u64, dty)
-                }
-                None => {
-                    let v = if sat { src_i.clamp(lo, hi) } else { src_i };
-                    ext(v as u64, dty)
-                }
-            }
-        }
-    }
-}
 
 /// `testp` classes in order: finite, infinite, number, notanumber, normal, subnormal.
 pub fn testp(class: u8, ty: Ty, a: u64) -> bool {
@@ -990,23 +801,6 @@ mod tests {
         assert_eq!(float_bin(BinOp::Div, Ty::F64, f(Round::Rp), d(1.0), d(3.0)), d(1.0 / 3.0) + 1);
         assert_eq!(float_bin(BinOp::Div, Ty::F64, f(Round::Rz), d(1.0), d(3.0)), d(1.0 / 3.0));
         assert_eq!(float_bin(BinOp::Add, Ty::F64, f(Round::Rm), d(-1.0), d(-1e-30)), d(-1.0) + 1);
-    }
-
-    #[test]
-    fn conversions() {
-        let c = |d, s, r, ir, a| convert(d, s, r, ir, false, false, a);
-        assert_eq!(c(Ty::S32, Ty::F32, Round::Rz, true, f32::NAN.to_bits() as u64), 0);
-        assert_eq!(c(Ty::S32, Ty::F32, Round::Rz, true, 3e10f32.to_bits() as u64), i32::MAX as u64);
-        assert_eq!(c(Ty::S32, Ty::F32, Round::Rn, true, 2.5f32.to_bits() as u64), 2);
-        assert_eq!(c(Ty::U32, Ty::F32, Round::Rz, true, (-5f32).to_bits() as u64), 0);
-        assert_eq!(c(Ty::F32, Ty::S32, Round::Rn, false, (-3i32) as u32 as u64), (-3f32).to_bits() as u64);
-        assert_eq!(c(Ty::S64, Ty::S8, Round::Rn, false, 0x80), (-128i64) as u64);
-        assert_eq!(c(Ty::U8, Ty::U32, Round::Rn, false, 0x1ff), 0xff);
-        assert_eq!(c(Ty::F16, Ty::F32, Round::Rn, false, 1f32.to_bits() as u64), 0x3c00);
-        assert_eq!(f16_to_f32(0x3c00), 1.0);
-        assert_eq!(f16_to_f32(0x0001), 2f32.powi(-24));
-        assert_eq!(f64_to_f16(2f64.powi(-24)), 1);
-        assert_eq!(c(Ty::F32, Ty::U32, Round::Rz, false, 0xffff_ffff), 4294967040f32.to_bits() as u64);
     }
 
     #[test]

@@ -69,6 +69,11 @@ pub enum Special {
     Clock,
     Clock64,
     GlobalTimer,
+    GlobalTimerLo,
+    GlobalTimerHi,
+    /// Constant 0 and 1 (cluster registers of a cluster of one CTA).
+    Zero,
+    One,
     DynamicSmemSize,
     TotalSmemSize,
 }
@@ -440,6 +445,13 @@ pub enum Op {
     Szext { signed: bool, clamp: bool, d: Reg, a: Src, b: Src },
     /// `fns.b32 d, mask, base, offset`: the position of the n-th set bit.
     Fns { d: Reg, mask: Src, base: Src, offset: Src },
+    /// `mbarrier.*` on a 64-bit barrier object in shared memory (PTX ISA
+    /// §9.7.13.15), and `cp.async.mbarrier.arrive`.
+    Mbarrier { kind: MbarKind, d: Option<Reg>, addr: Addr, space: Space, a: Option<Src> },
+    /// `cp.async.bulk.shared.global.mbarrier::complete_tx::bytes [dst], [src], size, [mbar]`.
+    BulkCopy { dst: Addr, src: Addr, size: Src, mbar: Addr },
+    /// `atom.add.v2/.v4.f32` (and other vector atomic adds): one atomic per element.
+    AtomAddVec { space: Space, ty: Ty, ds: Vec<Reg>, addr: Addr, bs: Vec<Src> },
     /// `cp.async` (copied at once; the commit/wait instructions are no-ops):
     /// `size` bytes from global `src` to shared `dst`, zero-filling beyond `src_size`.
     CpAsync { dst: Addr, src: Addr, size: u32, src_size: Option<Src> },
@@ -534,6 +546,29 @@ pub enum Op {
     /// An instruction this emulator does not run; modules containing one are
     /// refused at load, so this is never executed.
     Unsupported(String),
+}
+
+/// `mbarrier` operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MbarKind {
+    /// `init [a], count`
+    Init,
+    /// `arrive{.expect_tx} state, [a]{, count or tx}`; `drop` also lowers the expected count.
+    Arrive { drop: bool, expect_tx: bool },
+    /// `expect_tx [a], tx`
+    ExpectTx,
+    /// `complete_tx [a], tx`
+    CompleteTx,
+    /// `test_wait/try_wait{.parity} p, [a], state-or-parity`
+    Wait { parity: bool },
+    /// `inval [a]`
+    Inval,
+    /// `pending_count d, state`
+    PendingCount,
+    /// `cp.async.mbarrier.arrive{.noinc} [a]`: cp.async completes at once, so
+    /// this arrives only with `.noinc` (otherwise its pending increment and
+    /// the arrival cancel out).
+    CpAsyncArrive { noinc: bool },
 }
 
 /// The callee of a `call`.

@@ -96,6 +96,10 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
     }
 }
 
+/// Polls of incomplete mbarriers allowed per CTA before the launch is
+/// declared stuck.
+const MAX_SPINS: u64 = 10_000_000;
+
 /// One named barrier of a CTA (PTX ISA §9.7.13.1: 16 per CTA).
 #[derive(Default)]
 struct Barrier {
@@ -135,12 +139,20 @@ fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta) -> Result<u64, Fault> 
         })
         .collect();
     let mut state = vec![WarpState::Runnable; warps.len()];
+    let mut spins = 0u64;
     let mut bars: Vec<Barrier> = (0..16).map(|_| Barrier { red: (0, true, false), ..Default::default() }).collect();
     loop {
         for i in 0..warps.len() {
             while state[i] == WarpState::Runnable {
                 match warps[i].run(&k.program, cta)? {
                     Stop::Done => state[i] = WarpState::Done,
+                    Stop::Yield => {
+                        spins += 1;
+                        if spins > MAX_SPINS {
+                            return Err(cta.fault(FaultKind::BarrierDeadlock, 0, i as u32 * 32, 0, "warps poll an mbarrier that never completes".into()));
+                        }
+                        break;
+                    }
                     Stop::Barrier { id, count, wait } => {
                         let Some(b) = bars.get_mut(id as usize) else {
                             return Err(cta.fault(FaultKind::IllegalInstruction, 0, i as u32 * 32, 0, format!("barrier id {id} is out of range (0..15)")));

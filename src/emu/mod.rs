@@ -5,6 +5,7 @@
 
 pub mod alu;
 pub mod cfg;
+pub mod convert;
 pub mod coverage;
 pub mod exec;
 pub mod half;
@@ -35,6 +36,12 @@ pub const MAX_PTX_VERSION: (u32, u32) = (9, 5);
 pub struct LoadedModule {
     pub kernels: HashMap<String, Arc<Kernel>>,
     pub layout: ModuleLayout,
+    /// Kernel (`.entry`) names in the order the module defines them.
+    pub kernel_order: Vec<String>,
+    /// The `.target` SM number (75 for `sm_75`, 90 for `sm_90a`; 0 if none).
+    pub target_sm: u32,
+    /// Bytes of the module's `.const` variables.
+    pub const_size: u64,
 }
 
 /// Why a module failed to load.
@@ -102,6 +109,26 @@ pub fn load_module(text: &str, space: &mut AddressSpace, owner: usize) -> Result
             message: format!("instruction '{what}' is not supported by the softcuda emulator"),
         }));
     }
+    let kernel_order: Vec<String> = m
+        .functions
+        .iter()
+        .map(|f| &f.name)
+        .filter(|n| lowered.kernels.iter().any(|k| &k.name == *n))
+        .cloned()
+        .collect();
+    let target_sm = m
+        .target
+        .iter()
+        .find_map(|t| t.strip_prefix("sm_"))
+        .map(|t| t.trim_end_matches(|c: char| c.is_ascii_alphabetic()))
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0);
+    let const_size = m
+        .variables
+        .iter()
+        .filter(|v| v.space == ptx::StateSpace::Const)
+        .filter_map(|v| layout.globals.get(&v.name).map(|&(_, size)| size))
+        .sum();
     let kernels = lowered.kernels.into_iter().map(|k| (k.name.clone(), Arc::new(k))).collect();
-    Ok(LoadedModule { kernels, layout })
+    Ok(LoadedModule { kernels, layout, kernel_order, target_sm, const_size })
 }

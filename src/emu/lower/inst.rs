@@ -544,6 +544,77 @@ impl InstLowering<'_, '_> {
                 let offset = self.src(&ops[3], Ty::U32)?;
                 Op::Fns { d, mask, base, offset }
             }
+            "mbarrier" => {
+                let kind = match m.all.first().map(String::as_str) {
+                    Some("init") => MbarKind::Init,
+                    Some("arrive") => MbarKind::Arrive { drop: false, expect_tx: m.has("expect_tx") },
+                    Some("arrive_drop") => MbarKind::Arrive { drop: true, expect_tx: m.has("expect_tx") },
+                    Some("expect_tx") => MbarKind::ExpectTx,
+                    Some("complete_tx") => MbarKind::CompleteTx,
+                    Some("test_wait" | "try_wait") => MbarKind::Wait { parity: m.has("parity") },
+                    Some("inval") => MbarKind::Inval,
+                    Some("pending_count") => MbarKind::PendingCount,
+                    _ => return Ok(Op::Unsupported(format!("mbarrier.{}", m.all.join(".")))),
+                };
+                let dest = |s: &mut Self, o: &Operand| -> LResult<Option<Reg>> {
+                    match o {
+                        Operand::Sink => Ok(None),
+                        o => s.dst(o).map(Some),
+                    }
+                };
+                let (d, addr, a) = match kind {
+                    MbarKind::Init | MbarKind::ExpectTx | MbarKind::CompleteTx | MbarKind::Inval => {
+                        need!(1);
+                        let a = match ops.get(1) {
+                            Some(o) => Some(self.src(o, Ty::U32)?),
+                            None => None,
+                        };
+                        (None, self.addr(&ops[0])?, a)
+                    }
+                    MbarKind::PendingCount => {
+                        need!(2);
+                        let d = self.dst(&ops[0])?;
+                        let a = self.src(&ops[1], Ty::U64)?;
+                        return Ok(Op::Mbarrier { kind, d: Some(d), addr: Addr { base: None, offset: 0, local_frame: false }, space: Space::Shared, a: Some(a) });
+                    }
+                    _ => {
+                        need!(2);
+                        let d = dest(self, &ops[0])?;
+                        let a = match ops.get(2) {
+                            Some(o) => Some(self.src(o, Ty::U64)?),
+                            None => None,
+                        };
+                        (d, self.addr(&ops[1])?, a)
+                    }
+                };
+                Op::Mbarrier { kind, d, addr, space: m.space(), a }
+            }
+            "cp" if m.all.first().map(String::as_str) == Some("async") && m.all.get(1).is_some_and(|x| x == "mbarrier") => {
+                need!(1);
+                Op::Mbarrier {
+                    kind: MbarKind::CpAsyncArrive { noinc: m.has("noinc") },
+                    d: None,
+                    addr: self.addr(&ops[0])?,
+                    space: m.space(),
+                    a: None,
+                }
+            }
+            "cp" if m.all.first().map(String::as_str) == Some("async") && m.all.get(1).is_some_and(|x| x == "bulk") => {
+                // cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [dst], [src], size, [mbar]
+                let tensor = m.all.iter().any(|x| x == "tensor" || x.starts_with("prefetch"));
+                if m.has("commit_group") || m.has("wait_group") {
+                    return Ok(Op::Nop);
+                }
+                let to_shared = m.all.get(2).is_some_and(|x| x.starts_with("shared")) && m.all.get(3).is_some_and(|x| x == "global");
+                if tensor || !to_shared || ops.len() < 4 {
+                    return Ok(Op::Unsupported(format!("cp.{}", m.all.join("."))));
+                }
+                let dst = self.addr(&ops[0])?;
+                let src = self.addr(&ops[1])?;
+                let size = self.src(&ops[2], Ty::U32)?;
+                let mbar = self.addr(&ops[3])?;
+                Op::BulkCopy { dst, src, size, mbar }
+            }
             "cp" if m.all.first().map(String::as_str) == Some("async") => {
                 // cp.async.{ca,cg}.shared{::cta}.global [dst], [src], size{, src-size}{, policy}
                 let is_copy = m.all.get(1).is_some_and(|x| x == "ca" || x == "cg") && m.all.len() >= 4 && !m.has("bulk");
@@ -635,6 +706,21 @@ impl InstLowering<'_, '_> {
             "atom" | "red" => {
                 let ty = m.ty(line)?;
                 let half = matches!(ty, Ty::F16 | Ty::BF16 | Ty::F16x2 | Ty::BF16x2);
+                if m.vec_len() > 1 && m.has("add") && (ty.is_float()) {
+                    // atom.add.v2/.v4.f32 (sm_90): one atomic per element.
+                    let (ds, rest) = match (op, &ops[..]) {
+                        ("atom", [Operand::Vector(ds), rest @ ..]) => {
+                            (ds.iter().map(|o| self.dst(o)).collect::<LResult<Vec<_>>>()?, rest)
+                        }
+                        _ => return Ok(Op::Unsupported(format!("{op}.{}", m.all.join(".")))),
+                    };
+                    let (Some(a), Some(Operand::Vector(bs))) = (rest.first(), rest.get(1)) else {
+                        return err(line, "vector atom needs an address and a vector source");
+                    };
+                    let addr = self.addr(a)?;
+                    let bs = bs.iter().map(|o| self.src(o, ty)).collect::<LResult<Vec<_>>>()?;
+                    return Ok(Op::AtomAddVec { space: m.space(), ty, ds, addr, bs });
+                }
                 if (half && !m.has("add")) || m.vec_len() > 1 {
                     return Ok(Op::Unsupported(format!("{op}.{}", m.all.join("."))));
                 }

@@ -19,6 +19,11 @@ pub(super) fn special(name: &str) -> Option<Special> {
             "%ntid" => Special::Ntid(c),
             "%ctaid" => Special::Ctaid(c),
             "%nctaid" => Special::Nctaid(c),
+            // Launches have no clusters: each CTA is a cluster of one.
+            "%clusterid" => Special::Ctaid(c),
+            "%nclusterid" => Special::Nctaid(c),
+            "%cluster_ctaid" => Special::Zero,
+            "%cluster_nctaid" => Special::One,
             _ => return None,
         });
     }
@@ -37,6 +42,10 @@ pub(super) fn special(name: &str) -> Option<Special> {
         "%clock" => Special::Clock,
         "%clock64" => Special::Clock64,
         "%globaltimer" => Special::GlobalTimer,
+        "%globaltimer_lo" => Special::GlobalTimerLo,
+        "%globaltimer_hi" => Special::GlobalTimerHi,
+        "%cluster_ctarank" | "%is_explicit_cluster" => Special::Zero,
+        "%cluster_nctarank" => Special::One,
         "%dynamic_smem_size" => Special::DynamicSmemSize,
         "%total_smem_size" => Special::TotalSmemSize,
         _ => return None,

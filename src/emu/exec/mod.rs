@@ -4,12 +4,15 @@
 //! post-dominator). Memory accesses go through `mem::Cta`, which checks every
 //! address.
 
-use super::alu;
-use super::half;
-use super::cfg::EXIT;
-use super::ir::*;
-use super::mem::{Cta, Fault, FaultKind, ThreadView, LOCAL_WINDOW};
-use super::printf;
+mod calls;
+
+use crate::emu::alu;
+use crate::emu::convert;
+use crate::emu::half;
+use crate::emu::cfg::EXIT;
+use crate::emu::ir::*;
+use crate::emu::mem::{Cta, Fault, FaultKind};
+
 
 /// One SIMT stack entry: run `mask` from `pc` until `pc == rpc`. A `frame`
 /// entry is the body of a call: when its mask empties, the call returns.
@@ -47,6 +50,8 @@ pub enum Stop {
     /// count if given, and whether the warp waits (`bar.sync`, `bar.red`) or
     /// only arrives (`bar.arrive`).
     Barrier { id: u32, count: Option<u32>, wait: bool },
+    /// Polled an mbarrier whose phase has not completed: let other warps run.
+    Yield,
     Done,
 }
 
@@ -176,12 +181,19 @@ impl Warp {
             Special::LanemaskGt => !(((1u64 << (lane32 + 1)) - 1) as u32),
             Special::Clock => self.executed as u32,
             Special::Clock64 => return self.executed,
-            Special::GlobalTimer => {
-                return std::time::SystemTime::now()
+            Special::GlobalTimer | Special::GlobalTimerLo | Special::GlobalTimerHi => {
+                let t = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
                     .map(|d| d.as_nanos() as u64)
-                    .unwrap_or(0)
+                    .unwrap_or(0);
+                return match sp {
+                    Special::GlobalTimerLo => t & 0xffff_ffff,
+                    Special::GlobalTimerHi => t >> 32,
+                    _ => t,
+                };
             }
+            Special::Zero => 0,
+            Special::One => 1,
             Special::DynamicSmemSize => e.dyn_smem,
             Special::TotalSmemSize => e.total_smem,
         }) as u64
@@ -300,91 +312,6 @@ impl Warp {
         } else {
             v
         }
-    }
-
-    /// The byte range of lane `l`'s `.param` frame slot at `off`, checked.
-    fn frame_range(&self, off: u64, size: u32, lane: usize) -> Option<std::ops::Range<usize>> {
-        let end = off.checked_add(size as u64)?;
-        if end > self.psize as u64 {
-            return None;
-        }
-        let start = self.pstart + lane * self.psize as usize + off as usize;
-        Some(start..start + size as usize)
-    }
-
-    /// Starts a call of `callee` for the lanes in `mask` (the caller's entry
-    /// has already moved past the `call`).
-    fn start_call(&mut self, program: &Program, callee: u32, mask: u32, args: &[(u32, u32)], rets: &[(u32, u32)], cta: &mut Cta) -> Result<(), Fault> {
-        let Some(f) = program.funcs.get(callee as usize) else {
-            return Err(cta.fault(FaultKind::IllegalInstruction, 0, self.first_thread + first(mask), 0, format!("call of unknown function #{callee}")));
-        };
-        let caller = &program.funcs[self.func as usize];
-        let new_local = self.local_base as u64 + caller.local_size as u64;
-        if self.frames.len() >= MAX_CALL_DEPTH || new_local + f.local_size as u64 > cta.local_size as u64 {
-            return Err(cta.fault(
-                FaultKind::IllegalAddress,
-                LOCAL_WINDOW + new_local,
-                self.first_thread + first(mask),
-                0,
-                format!("call stack overflow calling {} (depth {})", f.name, self.frames.len()),
-            ));
-        }
-        let new_pstart = self.pstart + self.psize as usize * 32;
-        let need = new_pstart + f.psize as usize * 32;
-        if self.pmem.len() < need {
-            self.pmem.resize(need, 0);
-        }
-        for l in lanes(mask) {
-            for (i, &(aoff, asize)) in args.iter().enumerate() {
-                let Some(&(poff, psize)) = f.params.get(i) else { break };
-                let n = asize.min(psize) as usize;
-                let src = self.pstart + l * self.psize as usize + aoff as usize;
-                let dst = new_pstart + l * f.psize as usize + poff as usize;
-                self.pmem.copy_within(src..src + n, dst);
-            }
-        }
-        let new_reg_base = self.reg_base + caller.nregs as usize * 32;
-        let need = new_reg_base + f.nregs as usize * 32;
-        if self.regs.len() < need {
-            self.regs.resize(need, 0);
-        }
-        self.frames.push(CallFrame {
-            reg_base: self.reg_base,
-            local_base: self.local_base,
-            pstart: self.pstart,
-            psize: self.psize,
-            func: self.func,
-            rets: rets.to_vec(),
-            callee_rets: f.rets.clone(),
-            returned: 0,
-        });
-        self.reg_base = new_reg_base;
-        self.local_base = new_local as u32;
-        self.pstart = new_pstart;
-        self.psize = f.psize;
-        self.func = callee;
-        self.stack.push(Entry { pc: f.start, rpc: EXIT, mask, frame: true });
-        Ok(())
-    }
-
-    /// All lanes of the innermost call have returned or exited: copy the
-    /// return values back and restore the caller's frame.
-    fn finish_call(&mut self) {
-        let Some(fr) = self.frames.pop() else { return };
-        for l in lanes(fr.returned) {
-            for (i, &(coff, csize)) in fr.rets.iter().enumerate() {
-                let Some(&(roff, rsize)) = fr.callee_rets.get(i) else { break };
-                let n = csize.min(rsize) as usize;
-                let src = self.pstart + l * self.psize as usize + roff as usize;
-                let dst = fr.pstart + l * fr.psize as usize + coff as usize;
-                self.pmem.copy_within(src..src + n, dst);
-            }
-        }
-        self.reg_base = fr.reg_base;
-        self.local_base = fr.local_base;
-        self.pstart = fr.pstart;
-        self.psize = fr.psize;
-        self.func = fr.func;
     }
 
     /// Executes one instruction for the lanes in `mask`. Returns a stop reason
@@ -584,7 +511,7 @@ impl Warp {
             }
             Op::PredNot { d, a } => self.map1(mask, d, a, |x| (x & 1 == 0) as u64),
             Op::Cvt { dty, sty, round, int_round, ftz, sat, d, a } => {
-                self.map1(mask, d, a, |x| alu::convert(dty, sty, round, int_round, ftz, sat, x))
+                self.map1(mask, d, a, |x| convert::convert(dty, sty, round, int_round, ftz, sat, x))
             }
             Op::CvtTf32 { round, d, a } => self.map1(mask, d, a, |x| {
                 let v = f32::from_bits(x as u32) as f64;
@@ -746,6 +673,35 @@ impl Warp {
                 r as u64
             }),
             Op::Fns { d, mask: mm, base, offset } => self.map3(mask, d, mm, base, offset, |m, b, o| alu::fns(m as u32, b as u32, o as u32 as i32) as u64),
+            Op::Mbarrier { kind, d, addr, space, a } => {
+                if self.mbarrier(kind, d, addr, space, a, mask, pc, cta)? {
+                    return Ok(Some(Stop::Yield));
+                }
+            }
+            Op::BulkCopy { dst, src, size, mbar } => {
+                // Issued by one thread: copy at once, then complete the bytes on the barrier.
+                let l = first(mask) as usize;
+                let thread = self.first_thread + l as u32;
+                let (da, sa, n) = (self.addr(dst, l), self.addr(src, l), self.v(size, l));
+                for i in (0..n).step_by(4) {
+                    let v = cta.load(Space::Global, sa + i, 4, thread)?;
+                    cta.store(Space::Shared, da + i, 4, v, thread)?;
+                }
+                let m = self.addr(mbar, l);
+                mbar_update(cta, Space::Shared, m, thread, |st| st.complete_tx(n as i64))?;
+            }
+            Op::AtomAddVec { space, ty, ref ds, addr, ref bs } => {
+                let size = ty.size();
+                for l in lanes(mask) {
+                    let a = self.addr(addr, l);
+                    let thread = self.first_thread + l as u32;
+                    cta.check_vector_align(space, a, size * bs.len() as u32, thread)?;
+                    for (i, (&d, &b)) in ds.iter().zip(bs).enumerate() {
+                        let old = cta.atomic(space, AtomOp::Add, ty, a + (i as u32 * size) as u64, self.v(b, l), 0, thread)?;
+                        self.set(d, l, old);
+                    }
+                }
+            }
             Op::CpAsync { dst, src, size, src_size } => {
                 for l in lanes(mask) {
                     let thread = self.first_thread + l as u32;
@@ -981,60 +937,6 @@ impl Warp {
         Ok(None)
     }
 
-    /// Reads a frame `.param` slot of lane `l` as a little-endian integer.
-    fn frame_word(&self, slot: Option<&(u32, u32)>, l: usize) -> Option<u64> {
-        let &(off, size) = slot?;
-        let r = self.frame_range(off as u64, size.min(8), l)?;
-        let mut b = [0u8; 8];
-        b[..r.len()].copy_from_slice(&self.pmem[r]);
-        Some(u64::from_le_bytes(b))
-    }
-
-    /// `vprintf` and `__assertfail`, run lane by lane in lane order.
-    fn builtin(&mut self, f: Builtin, mask: u32, args: &[(u32, u32)], ret: Option<(u32, u32)>, pc: u32, cta: &mut Cta) -> Result<(), Fault> {
-        for l in lanes(mask) {
-            let thread = self.first_thread + l as u32;
-            let bad_args = |cta: &Cta| cta.fault(FaultKind::IllegalInstruction, 0, thread, pc, format!("{f:?} called with too few arguments"));
-            match f {
-                Builtin::Vprintf => {
-                    let (Some(fmt), Some(argp)) = (self.frame_word(args.first(), l), self.frame_word(args.get(1), l)) else {
-                        return Err(bad_args(cta));
-                    };
-                    let text = printf::format(&mut ThreadView { cta, thread }, fmt, argp);
-                    let n = match text {
-                        Some(t) => {
-                            cta.printf.extend_from_slice(&t);
-                            args.len() as u64
-                        }
-                        None => u64::MAX,
-                    };
-                    if let Some((off, size)) = ret {
-                        if let Some(r) = self.frame_range(off as u64, size.min(8), l) {
-                            let len = r.len();
-                            self.pmem[r].copy_from_slice(&n.to_le_bytes()[..len]);
-                        }
-                    }
-                }
-                Builtin::AssertFail => {
-                    let words: Vec<Option<u64>> = (0..4).map(|i| self.frame_word(args.get(i), l)).collect();
-                    let [Some(msg), Some(file), Some(line_no), Some(func)] = words[..] else { return Err(bad_args(cta)) };
-                    let mut view = ThreadView { cta, thread };
-                    let mut text = |a: u64| printf::read_cstr(&mut view, a).map(|v| String::from_utf8_lossy(&v).into_owned()).unwrap_or_default();
-                    let (msg, file, func) = (text(msg), text(file), text(func));
-                    let t = cta.fault(FaultKind::Assert, 0, thread, pc, String::new()).tid;
-                    let c = cta.ctaid;
-                    let report = format!(
-                        "{file}:{}: {func}: block: [{},{},{}], thread: [{},{},{}] Assertion `{msg}` failed.\n",
-                        line_no as u32, c[0], c[1], c[2], t[0], t[1], t[2]
-                    );
-                    cta.printf.extend_from_slice(report.as_bytes());
-                    return Err(cta.fault(FaultKind::Assert, 0, thread, pc, format!("device assertion failed: {msg} ({file}:{})", line_no as u32)));
-                }
-            }
-        }
-        Ok(())
-    }
-
     /// Finishes a `bar.red` with the CTA-wide result.
     pub fn finish_red(&mut self, popc: u32, all: bool, any: bool) {
         if let Some(p) = self.pending_red.take() {
@@ -1077,4 +979,123 @@ fn lanes(mask: u32) -> impl Iterator<Item = usize> {
             Some(l)
         }
     })
+}
+
+/// The 64-bit mbarrier object as this emulator lays it out in shared memory:
+/// pending arrivals (bits 0–19), expected arrivals (20–39), transaction
+/// bytes (40–61, signed), and the current phase's parity (bit 63).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct MbarState {
+    pending: u32,
+    expected: u32,
+    tx: i64,
+    phase: bool,
+}
+
+impl MbarState {
+    fn decode(v: u64) -> MbarState {
+        let tx = ((v >> 40) & 0x3f_ffff) as i64;
+        MbarState {
+            pending: (v & 0xf_ffff) as u32,
+            expected: ((v >> 20) & 0xf_ffff) as u32,
+            tx: if tx & 0x20_0000 != 0 { tx - 0x40_0000 } else { tx },
+            phase: v >> 63 != 0,
+        }
+    }
+    fn encode(self) -> u64 {
+        (self.pending as u64 & 0xf_ffff)
+            | ((self.expected as u64 & 0xf_ffff) << 20)
+            | (((self.tx & 0x3f_ffff) as u64) << 40)
+            | ((self.phase as u64) << 63)
+    }
+    /// Completes the phase when nothing is pending.
+    fn settle(&mut self) {
+        if self.pending == 0 && self.tx <= 0 {
+            self.phase = !self.phase;
+            self.pending = self.expected;
+            self.tx = 0;
+        }
+    }
+    fn arrive(&mut self, count: u32) {
+        self.pending = self.pending.saturating_sub(count);
+        self.settle();
+    }
+    fn complete_tx(&mut self, bytes: i64) {
+        self.tx -= bytes;
+        self.settle();
+    }
+}
+
+/// Reads, updates and writes back an mbarrier; returns its state before.
+fn mbar_update(cta: &mut Cta, space: Space, a: u64, thread: u32, f: impl FnOnce(&mut MbarState)) -> Result<u64, Fault> {
+    let old = cta.load(space, a, 8, thread)?;
+    let mut st = MbarState::decode(old);
+    f(&mut st);
+    cta.store(space, a, 8, st.encode(), thread)?;
+    Ok(old)
+}
+
+impl Warp {
+    /// Runs an mbarrier operation lane by lane; returns true when a wait
+    /// found its phase incomplete (the warp should yield).
+    #[allow(clippy::too_many_arguments)]
+    fn mbarrier(&mut self, kind: MbarKind, d: Option<Reg>, addr: Addr, space: Space, a: Option<Src>, mask: u32, _pc: u32, cta: &mut Cta) -> Result<bool, Fault> {
+        let mut incomplete = false;
+        for l in lanes(mask) {
+            let thread = self.first_thread + l as u32;
+            let at = self.addr(addr, l);
+            let arg = a.map(|s| self.v(s, l));
+            match kind {
+                MbarKind::Init => {
+                    let n = arg.unwrap_or(1) as u32;
+                    cta.store(space, at, 8, MbarState { pending: n, expected: n, tx: 0, phase: false }.encode(), thread)?;
+                }
+                MbarKind::Arrive { drop, expect_tx } => {
+                    let old = mbar_update(cta, space, at, thread, |st| {
+                        if expect_tx {
+                            st.tx += arg.unwrap_or(0) as i64;
+                            st.arrive(1);
+                        } else {
+                            let n = arg.unwrap_or(1) as u32;
+                            if drop {
+                                st.expected = st.expected.saturating_sub(n);
+                            }
+                            st.arrive(n);
+                        }
+                    })?;
+                    if let Some(d) = d {
+                        self.set(d, l, old);
+                    }
+                }
+                MbarKind::ExpectTx => {
+                    mbar_update(cta, space, at, thread, |st| st.tx += arg.unwrap_or(0) as i64)?;
+                }
+                MbarKind::CompleteTx => {
+                    mbar_update(cta, space, at, thread, |st| st.complete_tx(arg.unwrap_or(0) as i64))?;
+                }
+                MbarKind::CpAsyncArrive { noinc } => {
+                    if noinc {
+                        mbar_update(cta, space, at, thread, |st| st.arrive(1))?;
+                    }
+                }
+                MbarKind::Wait { parity } => {
+                    let st = MbarState::decode(cta.load(space, at, 8, thread)?);
+                    let v = arg.unwrap_or(0);
+                    // A token holds the phase at arrival; a parity names a phase.
+                    let done = if parity { st.phase != (v & 1 != 0) } else { st.phase != (v >> 63 != 0) };
+                    incomplete |= !done;
+                    if let Some(d) = d {
+                        self.set(d, l, done as u64);
+                    }
+                }
+                MbarKind::Inval => cta.store(space, at, 8, 0, thread)?,
+                MbarKind::PendingCount => {
+                    if let Some(d) = d {
+                        self.set(d, l, MbarState::decode(arg.unwrap_or(0)).pending as u64);
+                    }
+                }
+            }
+        }
+        Ok(incomplete)
+    }
 }
