@@ -44,7 +44,7 @@ fn compile(name: &str, out: &str, include: &Path) -> PathBuf {
     let exe = build_dir().join(out);
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
     let output = Command::new(&cc)
-        .args(["-Wall", "-Wextra", "-Werror", "-g"])
+        .args(["-Wall", "-Wextra", "-Werror", "-g", "-pthread"])
         .arg("-I")
         .arg(include)
         .arg(&src)
@@ -69,6 +69,11 @@ fn compile(name: &str, out: &str, include: &Path) -> PathBuf {
 
 /// Runs a compiled program against our libcuda.so.1 and asserts it passed.
 fn run(exe: &Path, pass_name: &str) {
+    run_env(exe, pass_name, &[]);
+}
+
+/// As [`run`], with extra environment variables (`None` removes one).
+fn run_env(exe: &Path, pass_name: &str, env: &[(&str, Option<&str>)]) {
     let timeout = std::env::var("SOFTCUDA_CTEST_TIMEOUT")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -83,9 +88,27 @@ fn run(exe: &Path, pass_name: &str) {
         }
         _ => lib_dir().as_os_str().to_owned(),
     };
-    let out_path = exe.with_extension("stdout");
-    let err_path = exe.with_extension("stderr");
-    let mut child = Command::new(exe)
+    // One output file pair per environment, so runs of one program with
+    // different environments (run in parallel by the harness) do not clash.
+    let tag: String = env
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.unwrap_or("-")))
+        .collect::<Vec<_>>()
+        .join(",")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let stem = if tag.is_empty() { "out".to_string() } else { format!("out.{tag}") };
+    let out_path = exe.with_extension(format!("{stem}.stdout"));
+    let err_path = exe.with_extension(format!("{stem}.stderr"));
+    let mut cmd = Command::new(exe);
+    for (k, v) in env {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let mut child = cmd
         .arg(ptx_path())
         .env("LD_LIBRARY_PATH", ld_path)
         .stdin(Stdio::null())
@@ -124,6 +147,30 @@ fn ctest(name: &str) {
     run(&exe, name);
 }
 
+/// Builds ctests/<name>.c once per test process (several tests run it with
+/// different environments).
+fn ctest_exe(name: &str) -> PathBuf {
+    static BUILT: std::sync::Mutex<Vec<(String, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, p)) = built.iter().find(|(n, _)| n == name) {
+        return p.clone();
+    }
+    let p = compile(name, name, &repo().join("include"));
+    built.push((name.to_string(), p.clone()));
+    p
+}
+
+/// Runs ctests/<name>.c with `env` (device-selection variables unset unless given).
+fn ctest_env(name: &str, env: &[(&str, Option<&str>)]) {
+    let exe = ctest_exe(name);
+    let mut all: Vec<(&str, Option<&str>)> = vec![("SOFTCUDA_DEVICES", None), ("CUDA_VISIBLE_DEVICES", None)];
+    for (k, v) in env {
+        all.retain(|(n, _)| n != k);
+        all.push((k, *v));
+    }
+    run_env(&exe, name, &all);
+}
+
 #[test]
 fn device_query() {
     ctest("device_query");
@@ -147,6 +194,85 @@ fn launch() {
 #[test]
 fn proc_address() {
     ctest("proc_address");
+}
+
+#[test]
+fn mem_copy() {
+    ctest("mem_copy");
+}
+
+#[test]
+fn mem_host() {
+    ctest("mem_host");
+}
+
+#[test]
+fn mem_pointer() {
+    ctest("mem_pointer");
+}
+
+#[test]
+fn mem_pool() {
+    ctest("mem_pool");
+}
+
+#[test]
+fn ctx_features() {
+    ctest("ctx_features");
+}
+
+/// Several host threads create, push and pop contexts and work in them at once.
+#[test]
+fn ctx_threads() {
+    ctest("ctx_threads");
+}
+
+#[test]
+fn library() {
+    ctest("library");
+}
+
+/// One device by default.
+#[test]
+fn devices() {
+    ctest_env("devices", &[]);
+}
+
+/// `SOFTCUDA_DEVICES=3`: three devices, each with its own primary context,
+/// peers of each other.
+#[test]
+fn devices_three() {
+    ctest_env("devices", &[("SOFTCUDA_DEVICES", Some("3")), ("CT_EXPECT_BUS", Some("0,1,2"))]);
+}
+
+/// `CUDA_VISIBLE_DEVICES` picks and orders devices, by ordinal or UUID
+/// prefix, reading up to the first entry that names no device; an empty list
+/// or none left is CUDA_ERROR_NO_DEVICE; a repeated device is
+/// CUDA_ERROR_INVALID_DEVICE (NVIDIA's behaviour, measured on the H100).
+#[test]
+fn devices_visible() {
+    let three = Some("3");
+    let cases: &[(&str, &str, &str)] = &[
+        ("2,0", "0", "2,0"),
+        ("1", "0", "1"),
+        ("GPU-756f", "0", "2"),
+        ("2,GPU-736f,9,1", "0", "2,0"),
+        ("", "100", ""),
+        ("7", "100", ""),
+        ("0,2,0", "101", ""),
+    ];
+    for (visible, init, bus) in cases {
+        ctest_env(
+            "devices",
+            &[
+                ("SOFTCUDA_DEVICES", three),
+                ("CUDA_VISIBLE_DEVICES", Some(visible)),
+                ("CT_EXPECT_INIT", Some(init)),
+                ("CT_EXPECT_BUS", Some(bus)),
+            ],
+        );
+    }
+    ctest_env("devices", &[("SOFTCUDA_DEVICES", Some("0")), ("CT_EXPECT_INIT", Some("100"))]);
 }
 
 /// The NVIDIA toolkit's include directory, or None (skip) outside CI.

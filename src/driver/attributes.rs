@@ -5,10 +5,11 @@
 //! `CU_DEVICE_ATTRIBUTE_MAX - 1` as of CUDA 13.5. The device presents itself
 //! as a modest compute-capability 8.0 part: A100-like limits (threads,
 //! registers, shared memory per SM, L2, texture sizes) with a fixed, small SM
-//! count, a nominal 1 GHz clock, no ECC, no PCI location, and everything that
-//! needs Hopper (clusters, TMA) or features this driver does not offer
-//! (IPC handles, virtual memory management, memory pools, host registration)
-//! reported as absent.
+//! count, a nominal 1 GHz clock, no ECC, and everything that needs Hopper
+//! (clusters, TMA) or features this driver does not offer (IPC handles,
+//! virtual memory management, read-only host registration) reported as
+//! absent. The PCI bus number is the device's index (`device.rs` answers it
+//! per device; the table holds device 0's).
 //!
 //! This module is self-contained (no crate imports) so that it can be
 //! included from the driver and tested on its own.
@@ -301,7 +302,7 @@ pub fn device_attribute(attrib: i32) -> Option<i32> {
         COOPERATIVE_MULTI_DEVICE_LAUNCH => 0,                  // single device
         MAX_SHARED_MEMORY_PER_BLOCK_OPTIN => SHARED_PER_BLOCK, // no opt-in beyond the 48 KiB default
         CAN_FLUSH_REMOTE_WRITES => 0,
-        HOST_REGISTER_SUPPORTED => 0, // cuMemHostRegister is not offered
+        HOST_REGISTER_SUPPORTED => 1, // cuMemHostRegister (read-only registration is not)
         PAGEABLE_MEMORY_ACCESS_USES_HOST_PAGE_TABLES => 0,
         DIRECT_MANAGED_MEM_ACCESS_FROM_HOST => 0,
         VIRTUAL_ADDRESS_MANAGEMENT_SUPPORTED => 0, // no cuMemCreate/cuMemMap
@@ -317,7 +318,7 @@ pub fn device_attribute(attrib: i32) -> Option<i32> {
         SPARSE_CUDA_ARRAY_SUPPORTED => 0,
         READ_ONLY_HOST_REGISTER_SUPPORTED => 0,
         TIMELINE_SEMAPHORE_INTEROP_SUPPORTED => 0,
-        MEMORY_POOLS_SUPPORTED => 0, // no stream-ordered allocator yet
+        MEMORY_POOLS_SUPPORTED => 1, // cuMemAllocAsync / cuMemPool* with a default pool per device
         GPU_DIRECT_RDMA_SUPPORTED => 0,
         GPU_DIRECT_RDMA_FLUSH_WRITES_OPTIONS => 0,
         GPU_DIRECT_RDMA_WRITES_ORDERING => 0,

@@ -16,6 +16,8 @@ use std::sync::Arc;
 /// Shared memory per block (bytes), as `CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK`.
 pub const MAX_SHARED: u32 = 49152;
 const MAX_THREADS: u32 = 1024;
+/// `CU_FUNC_ATTRIBUTE_BINARY_VERSION`: the device's compute capability × 10.
+const BINARY_VERSION: i32 = super::attributes::COMPUTE_CAPABILITY.0 * 10 + super::attributes::COMPUTE_CAPABILITY.1;
 const MAX_BLOCK: [u32; 3] = [1024, 1024, 64];
 const MAX_GRID: [u32; 3] = [i32::MAX as u32, 65535, 65535];
 
@@ -24,7 +26,10 @@ const PARAM_END: usize = 0;
 const PARAM_BUFFER_POINTER: usize = 1;
 const PARAM_BUFFER_SIZE: usize = 2;
 
-fn function(f: *mut c_void) -> CuResult<Arc<Function>> {
+/// Looks up a function handle. A `CUkernel` is accepted wherever a
+/// `CUfunction` is: here a kernel handle *is* its function's handle
+/// (`library.rs`).
+pub(crate) fn function(f: *mut c_void) -> CuResult<Arc<Function>> {
     DRIVER.functions.get(f as usize).map_or(fail(CUDA_ERROR_INVALID_HANDLE), Ok)
 }
 
@@ -168,10 +173,16 @@ pub(crate) unsafe fn func_get_attribute(v: *mut i32, attrib: i32, f: *mut c_void
     let x = match attrib {
         0 => k.max_threads.unwrap_or(MAX_THREADS).min(MAX_THREADS) as i32,
         1 => k.shared_size as i32,
-        2 => 0,
+        2 => func.const_size as i32,
         3 => k.local_size as i32,
         4 => k.nregs.min(255) as i32,
-        5 | 6 => 80,
+        // PTX version: the SM of the module's `.target` (measured: 75 for
+        // `.target sm_75`); binary version: the device's SM.
+        5 => match func.ptx_version {
+            0 => BINARY_VERSION,
+            v => v as i32,
+        },
+        6 => BINARY_VERSION,
         7 => 0,
         8 => func.max_dynamic_shared.load(Ordering::Relaxed) as i32,
         9 => func.carveout.load(Ordering::Relaxed) as i32,

@@ -1,15 +1,19 @@
 //! Module management (driver API "Module Management"): load PTX, look up
-//! functions and globals, unload.
+//! functions and globals, enumerate functions, unload; and the
+//! function-handle queries (`cuFuncGetName`, `cuFuncGetModule`,
+//! `cuFuncGetParamInfo`, …) that serve `CUkernel` handles too (a `CUkernel`
+//! here is its function's handle, see `library.rs`).
 
 use super::codes::*;
-use super::state::{current_usable, Function, Module, DRIVER};
+use super::launch::function;
+use super::state::{current_usable, require_init, Function, Module, DRIVER};
 use super::{fail, log, out, CuResult};
 use crate::emu::{self, LoadError};
 use crate::memory::{AllocKind, SPACE};
 use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::ffi::{c_char, c_void, CStr};
-use std::sync::atomic::AtomicU32;
+use std::ffi::{c_char, c_void, CStr, CString};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 /// `CUjit_option` values this driver reads (cuda.h).
@@ -20,7 +24,7 @@ const CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES: u32 = 6;
 
 /// The JIT log buffers a caller passed to `cuModuleLoadDataEx`.
 #[derive(Default)]
-struct JitLogs {
+pub(crate) struct JitLogs {
     info: Option<(*mut c_char, usize, usize)>,
     error: Option<(*mut c_char, usize, usize)>,
 }
@@ -30,7 +34,7 @@ impl JitLogs {
     ///
     /// # Safety
     /// `opts`/`vals` must hold `n` entries when non-NULL.
-    unsafe fn parse(n: u32, opts: *const u32, vals: *mut *mut c_void) -> CuResult<JitLogs> {
+    pub(crate) unsafe fn parse(n: u32, opts: *const u32, vals: *mut *mut c_void) -> CuResult<JitLogs> {
         let mut l = JitLogs::default();
         if n == 0 {
             return Ok(l);
@@ -64,7 +68,7 @@ impl JitLogs {
     ///
     /// # Safety
     /// The buffer must hold `size` bytes and `vals` the option array.
-    unsafe fn write(slot: Option<(*mut c_char, usize, usize)>, vals: *mut *mut c_void, msg: &str) {
+    pub(crate) unsafe fn write(slot: Option<(*mut c_char, usize, usize)>, vals: *mut *mut c_void, msg: &str) {
         let Some((buf, size, idx)) = slot else { return };
         if buf.is_null() || size == 0 {
             return;
@@ -79,9 +83,9 @@ impl JitLogs {
     }
 }
 
-/// Loads PTX text (an image is NUL-terminated PTX in this version).
-fn load_text(text: &str) -> Result<Module, (CUresult, String)> {
-    let (ctx, _) = current_usable().map_err(|e| (e.0, String::new()))?;
+/// Loads PTX text (an image is NUL-terminated PTX in this version) on
+/// behalf of context `ctx` (0: no context, for a library).
+fn load_text(text: &str, ctx: usize) -> Result<Module, (CUresult, String)> {
     let mut space = SPACE.write();
     match emu::load_module(text, &mut space, ctx) {
         Ok(loaded) => Ok(Module { ctx, loaded, functions: Mutex::new(HashMap::new()) }),
@@ -101,7 +105,7 @@ fn load_text(text: &str) -> Result<Module, (CUresult, String)> {
 ///
 /// # Safety
 /// `image` must point to a NUL-terminated buffer.
-unsafe fn image_text<'a>(image: *const c_void) -> Result<&'a str, (CUresult, String)> {
+pub(crate) unsafe fn image_text<'a>(image: *const c_void) -> Result<&'a str, (CUresult, String)> {
     if image.is_null() {
         return Err((CUDA_ERROR_INVALID_VALUE, String::new()));
     }
@@ -118,27 +122,28 @@ unsafe fn image_text<'a>(image: *const c_void) -> Result<&'a str, (CUresult, Str
     Ok(text)
 }
 
-fn register(m: Module, pmod: *mut *mut c_void) -> CuResult {
+pub(crate) fn register(m: Module, pmod: *mut *mut c_void) -> CuResult {
     let h = DRIVER.modules.insert(Arc::new(m));
     // SAFETY: the callers check pmod for NULL before loading.
     unsafe { out(pmod, h as *mut c_void) }
 }
 
-pub(crate) unsafe fn module_load_data_ex(
-    pmod: *mut *mut c_void,
+/// Loads an image with `cuModuleLoadDataEx`-style JIT options (their log
+/// buffers are filled) for context `ctx` (0: none, for a library).
+///
+/// # Safety
+/// `image` must be NUL-terminated; `opts`/`vals` must hold `n` entries.
+pub(crate) unsafe fn load_image(
     image: *const c_void,
     n: u32,
     opts: *const u32,
     vals: *mut *mut c_void,
-) -> CuResult {
-    current_usable()?;
-    if pmod.is_null() {
-        return fail(CUDA_ERROR_INVALID_VALUE);
-    }
+    ctx: usize,
+) -> CuResult<Module> {
     // SAFETY: option arrays as the caller passed them.
     let logs = unsafe { JitLogs::parse(n, opts, vals)? };
     // SAFETY: image is the caller's NUL-terminated image.
-    let result = unsafe { image_text(image) }.and_then(load_text);
+    let result = unsafe { image_text(image) }.and_then(|t| load_text(t, ctx));
     match result {
         Ok(m) => {
             // SAFETY: buffers from the caller's options.
@@ -146,7 +151,7 @@ pub(crate) unsafe fn module_load_data_ex(
                 JitLogs::write(logs.error, vals, "");
                 JitLogs::write(logs.info, vals, &format!("softcuda: loaded {} kernel(s)", m.loaded.kernels.len()));
             }
-            register(m, pmod)
+            Ok(m)
         }
         Err((code, msg)) => {
             if !msg.is_empty() {
@@ -160,6 +165,22 @@ pub(crate) unsafe fn module_load_data_ex(
             fail(code)
         }
     }
+}
+
+pub(crate) unsafe fn module_load_data_ex(
+    pmod: *mut *mut c_void,
+    image: *const c_void,
+    n: u32,
+    opts: *const u32,
+    vals: *mut *mut c_void,
+) -> CuResult {
+    let (ctx, _) = current_usable()?;
+    if pmod.is_null() {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    // SAFETY: forwarded caller contract.
+    let m = unsafe { load_image(image, n, opts, vals, ctx)? };
+    register(m, pmod)
 }
 
 pub(crate) unsafe fn module_load_data(pmod: *mut *mut c_void, image: *const c_void) -> CuResult {
@@ -194,11 +215,44 @@ pub(crate) fn unload_handle(h: usize) -> bool {
 
 pub(crate) fn module_unload(hmod: *mut c_void) -> CuResult {
     current_usable()?;
+    // A library's module goes with its library (cuLibraryUnload).
+    if !DRIVER.libraries.handles_where(|l| l.module == hmod as usize).is_empty() {
+        return fail(CUDA_ERROR_INVALID_HANDLE);
+    }
     if unload_handle(hmod as usize) {
         Ok(())
     } else {
         fail(CUDA_ERROR_INVALID_HANDLE)
     }
+}
+
+/// The function handle of kernel `name` of module `mh`, made on first use
+/// (one handle per kernel and module); None when the module has no such
+/// kernel.
+pub(crate) fn function_handle(mh: usize, m: &Module, name: &str) -> Option<usize> {
+    let k = m.loaded.kernels.get(name)?;
+    let mut fns = m.functions.lock();
+    if let Some(&h) = fns.get(name) {
+        return Some(h);
+    }
+    let f = Function {
+        module: mh,
+        kernel: k.clone(),
+        name: CString::new(name).unwrap_or_default(),
+        cache_config: AtomicU32::new(0),
+        ptx_version: m.loaded.target_sm,
+        const_size: m.loaded.const_size.min(u32::MAX as u64) as u32,
+        max_dynamic_shared: AtomicU32::new(super::launch::MAX_SHARED - k.shared_size.min(super::launch::MAX_SHARED)),
+        carveout: AtomicU32::new(u32::MAX),
+    };
+    let h = DRIVER.functions.insert(Arc::new(f));
+    fns.insert(name.to_string(), h);
+    Some(h)
+}
+
+/// Handles of all kernels of module `mh`, in the module's order.
+pub(crate) fn all_functions(mh: usize, m: &Module) -> Vec<usize> {
+    m.loaded.kernel_order.iter().filter_map(|n| function_handle(mh, m, n)).collect()
 }
 
 pub(crate) unsafe fn module_get_function(pf: *mut *mut c_void, hmod: *mut c_void, name: *const c_char) -> CuResult {
@@ -210,26 +264,129 @@ pub(crate) unsafe fn module_get_function(pf: *mut *mut c_void, hmod: *mut c_void
     let Some(m) = DRIVER.modules.get(mh) else { return fail(CUDA_ERROR_INVALID_HANDLE) };
     // SAFETY: the caller passes a NUL-terminated name.
     let name = unsafe { CStr::from_ptr(name) }.to_string_lossy();
-    let Some(k) = m.loaded.kernels.get(name.as_ref()) else { return fail(CUDA_ERROR_NOT_FOUND) };
-    let mut fns = m.functions.lock();
-    let h = match fns.get(name.as_ref()) {
-        Some(&h) => h,
-        None => {
-            let f = Function {
-                module: mh,
-                kernel: k.clone(),
-                max_dynamic_shared: AtomicU32::new(
-                    super::launch::MAX_SHARED - k.shared_size.min(super::launch::MAX_SHARED),
-                ),
-                carveout: AtomicU32::new(u32::MAX),
-            };
-            let h = DRIVER.functions.insert(Arc::new(f));
-            fns.insert(name.into_owned(), h);
-            h
-        }
-    };
+    let Some(h) = function_handle(mh, &m, &name) else { return fail(CUDA_ERROR_NOT_FOUND) };
     // SAFETY: checked non-null.
     unsafe { out(pf, h as *mut c_void) }
+}
+
+pub(crate) unsafe fn module_get_function_count(count: *mut u32, hmod: *mut c_void) -> CuResult {
+    require_init()?;
+    let Some(m) = DRIVER.modules.get(hmod as usize) else { return fail(CUDA_ERROR_INVALID_HANDLE) };
+    // SAFETY: out() checks NULL.
+    unsafe { out(count, m.loaded.kernel_order.len() as u32) }
+}
+
+/// Writes up to `n` handles of the module's kernels, in the order the
+/// module defines them (as measured), to `fs`.
+///
+/// # Safety
+/// `fs` must have room for `n` handles.
+pub(crate) unsafe fn write_handles(fs: *mut *mut c_void, n: u32, handles: &[usize]) -> CuResult {
+    if fs.is_null() {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    for (i, &h) in handles.iter().take(n as usize).enumerate() {
+        // SAFETY: i < n, the caller's buffer size.
+        unsafe { fs.add(i).write_unaligned(h as *mut c_void) };
+    }
+    Ok(())
+}
+
+pub(crate) unsafe fn module_enumerate_functions(fs: *mut *mut c_void, n: u32, hmod: *mut c_void) -> CuResult {
+    require_init()?;
+    let mh = hmod as usize;
+    let Some(m) = DRIVER.modules.get(mh) else { return fail(CUDA_ERROR_INVALID_HANDLE) };
+    // SAFETY: forwarded caller contract.
+    unsafe { write_handles(fs, n, &all_functions(mh, &m)) }
+}
+
+/// `cuModuleGetLoadingMode`: modules load eagerly (every kernel is lowered
+/// at load time), unless `CUDA_MODULE_LOADING=LAZY` asks otherwise — then
+/// LAZY is reported (NVIDIA's default since CUDA 12.2; measured 2 on the
+/// H100), though loading stays eager.
+pub(crate) unsafe fn module_get_loading_mode(mode: *mut u32) -> CuResult {
+    require_init()?;
+    let lazy = std::env::var("CUDA_MODULE_LOADING").is_ok_and(|v| v.eq_ignore_ascii_case("lazy"));
+    // SAFETY: out() checks NULL.
+    unsafe { out(mode, if lazy { 2 } else { 1 }) }
+}
+
+/// `cuFuncGetName` / `cuKernelGetName`: the kernel's (mangled) name, valid
+/// while the module is loaded.
+pub(crate) unsafe fn func_get_name(name: *mut *const c_char, f: *mut c_void) -> CuResult {
+    require_init()?;
+    let func = function(f)?;
+    // SAFETY: out() checks NULL; the string lives as long as the function handle.
+    unsafe { out(name, func.name.as_ptr()) }
+}
+
+pub(crate) unsafe fn func_get_module(pmod: *mut *mut c_void, f: *mut c_void) -> CuResult {
+    require_init()?;
+    let func = function(f)?;
+    // SAFETY: out() checks NULL.
+    unsafe { out(pmod, func.module as *mut c_void) }
+}
+
+/// `cuFuncGetParamInfo` / `cuKernelGetParamInfo`: offset and size of
+/// parameter `index` in the `.param` layout of the PTX signature; an index
+/// past the end is INVALID_VALUE; `size` may be NULL, `offset` may not
+/// (measured).
+pub(crate) unsafe fn func_get_param_info(
+    f: *mut c_void,
+    index: usize,
+    offset: *mut usize,
+    size: *mut usize,
+) -> CuResult {
+    require_init()?;
+    let func = function(f)?;
+    let Some(p) = func.kernel.signature.params.get(index) else { return fail(CUDA_ERROR_INVALID_VALUE) };
+    // SAFETY: out() checks NULL; size is written only when non-NULL.
+    unsafe {
+        out(offset, p.offset as usize)?;
+        if !size.is_null() {
+            out(size, p.size as usize)?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) unsafe fn func_get_param_count(f: *mut c_void, count: *mut usize) -> CuResult {
+    require_init()?;
+    let func = function(f)?;
+    // SAFETY: out() checks NULL.
+    unsafe { out(count, func.kernel.signature.params.len()) }
+}
+
+/// `cuFuncIsLoaded`: every function is loaded (CU_FUNCTION_LOADING_STATE_LOADED).
+pub(crate) unsafe fn func_is_loaded(state: *mut u32, f: *mut c_void) -> CuResult {
+    require_init()?;
+    function(f)?;
+    // SAFETY: out() checks NULL.
+    unsafe { out(state, 1) }
+}
+
+/// `cuFuncLoad`: nothing to do, functions load with their module.
+pub(crate) fn func_load(f: *mut c_void) -> CuResult {
+    require_init()?;
+    function(f).map(|_| ())
+}
+
+pub(crate) fn func_set_cache_config(f: *mut c_void, config: u32) -> CuResult {
+    require_init()?;
+    let func = function(f)?;
+    super::context::check_cache_config(config)?;
+    func.cache_config.store(config, Ordering::Relaxed);
+    Ok(())
+}
+
+/// `cuFuncSetSharedMemConfig` (deprecated): accepted, no effect.
+pub(crate) fn func_set_shared_mem_config(f: *mut c_void, config: u32) -> CuResult {
+    require_init()?;
+    function(f)?;
+    if config > 2 {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    Ok(())
 }
 
 pub(crate) unsafe fn module_get_global(
@@ -239,14 +396,23 @@ pub(crate) unsafe fn module_get_global(
     name: *const c_char,
 ) -> CuResult {
     current_usable()?;
+    let Some(m) = DRIVER.modules.get(hmod as usize) else { return fail(CUDA_ERROR_INVALID_HANDLE) };
+    // SAFETY: forwarded caller contract.
+    unsafe { global_of(&m, dptr, bytes, name) }
+}
+
+/// Address and size of module variable `name` through the optional
+/// out-pointers (driver API: each "ignored if NULL").
+///
+/// # Safety
+/// `name` must be NULL or NUL-terminated; the out-pointers NULL or writable.
+pub(crate) unsafe fn global_of(m: &Module, dptr: *mut u64, bytes: *mut usize, name: *const c_char) -> CuResult {
     if name.is_null() {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
-    let Some(m) = DRIVER.modules.get(hmod as usize) else { return fail(CUDA_ERROR_INVALID_HANDLE) };
     // SAFETY: NUL-terminated name from the caller.
     let name = unsafe { CStr::from_ptr(name) }.to_string_lossy();
     let Some(&(addr, size)) = m.loaded.layout.globals.get(name.as_ref()) else { return fail(CUDA_ERROR_NOT_FOUND) };
-    // Either out-pointer may be NULL (driver API: "ignored if NULL").
     if !dptr.is_null() {
         // SAFETY: non-null caller pointer.
         unsafe { out(dptr, addr)? };

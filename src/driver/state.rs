@@ -10,7 +10,7 @@ use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -44,18 +44,72 @@ impl<T> Registry<T> {
     }
 }
 
+/// Limits a context keeps (`CUlimit` 0..=6; see `context::LIMITS`).
+pub const NUM_LIMITS: usize = 7;
+
 /// A CUDA context (`CUcontext`).
 pub struct Context {
     pub device: i32,
-    pub flags: u32,
+    /// Creation flags (`CU_CTX_*`), changed by `cuCtxSetFlags` and
+    /// `cuDevicePrimaryCtxSetFlags`.
+    pub flags: AtomicU32,
     pub primary: bool,
     /// The sticky error of a faulted kernel (0 = none): every later call on
     /// this context returns it, as on the real driver.
     pub sticky: AtomicU32,
+    /// `cuCtxGetId`: unique over the process's lifetime, from 1.
+    pub id: u64,
+    /// Values of the `CUlimit`s this driver keeps, indexed by limit.
+    pub limits: Mutex<[usize; NUM_LIMITS]>,
+    /// `cuCtxSetCacheConfig` (a `CUfunc_cache`).
+    pub cache_config: AtomicU32,
+    /// Contexts this one has peer access to (`cuCtxEnablePeerAccess`).
+    pub peers: Mutex<std::collections::HashSet<usize>>,
+}
+
+impl Context {
+    pub fn new(device: i32, flags: u32, primary: bool, limits: [usize; NUM_LIMITS]) -> Context {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        Context {
+            device,
+            flags: AtomicU32::new(flags),
+            primary,
+            sticky: AtomicU32::new(0),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            limits: Mutex::new(limits),
+            cache_config: AtomicU32::new(0),
+            peers: Mutex::new(Default::default()),
+        }
+    }
+}
+
+/// A device's primary context: the context (while active), how many times
+/// it is retained, and the flags it is (or will be) created with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PrimaryState {
+    /// The live context; None while inactive (never retained, or released
+    /// to zero, or reset).
+    pub handle: Option<usize>,
+    /// Retains not yet released. A reset destroys the context but keeps the
+    /// count (driver API: "resetting the primary context does not release
+    /// it"), as measured on the H100.
+    pub refs: u32,
+    pub flags: u32,
+}
+
+/// A loaded library (`CUlibrary`). Libraries are context-independent in
+/// CUDA; here a library owns one module loaded with no owning context (its
+/// variables belong to no context and survive context teardown), whose
+/// functions serve every context of every device: device memory is one
+/// address space.
+pub struct Library {
+    /// The library's module handle (`cuLibraryGetModule`).
+    pub module: usize,
 }
 
 /// A loaded module (`CUmodule`).
 pub struct Module {
+    /// The owning context (0 for a library's module, which no context owns).
     pub ctx: usize,
     pub loaded: LoadedModule,
     /// Function handles already handed out, by kernel name.
@@ -66,6 +120,14 @@ pub struct Module {
 pub struct Function {
     pub module: usize,
     pub kernel: Arc<Kernel>,
+    /// The kernel's name, NUL-terminated, for `cuFuncGetName`/`cuKernelGetName`.
+    pub name: std::ffi::CString,
+    /// `cuFuncSetCacheConfig` / `cuKernelSetCacheConfig` (a `CUfunc_cache`).
+    pub cache_config: AtomicU32,
+    /// `CU_FUNC_ATTRIBUTE_PTX_VERSION`: the module's `.target` SM (e.g. 75).
+    pub ptx_version: u32,
+    /// `CU_FUNC_ATTRIBUTE_CONST_SIZE_BYTES`: the module's `.const` bytes.
+    pub const_size: u32,
     /// `CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES` as set by `cuFuncSetAttribute`.
     pub max_dynamic_shared: AtomicU32,
     /// `CU_FUNC_ATTRIBUTE_PREFERRED_SHARED_MEMORY_CARVEOUT`.
@@ -94,8 +156,12 @@ pub struct Driver {
     pub functions: Registry<Function>,
     pub streams: Registry<Stream>,
     pub events: Registry<Event>,
-    /// The device's primary context handle and its retain count.
-    pub primary: Mutex<Option<(usize, u32)>>,
+    pub libraries: Registry<Library>,
+    /// Primary context state by device ordinal.
+    pub primary: Mutex<HashMap<i32, PrimaryState>>,
+    /// Set when process exit began (an `atexit` hook registered by `cuInit`):
+    /// later calls fail with `CUDA_ERROR_DEINITIALIZED`, as NVIDIA's do.
+    pub deinitialized: AtomicBool,
     /// Handles of destroyed contexts (for `CUDA_ERROR_CONTEXT_IS_DESTROYED`).
     pub destroyed: Mutex<std::collections::HashSet<usize>>,
 }
@@ -107,8 +173,12 @@ thread_local! {
     static CTX_STACK: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Fails with `CUDA_ERROR_NOT_INITIALIZED` before `cuInit`.
+/// Fails with `CUDA_ERROR_NOT_INITIALIZED` before `cuInit`, and with
+/// `CUDA_ERROR_DEINITIALIZED` once process exit began.
 pub fn require_init() -> CuResult {
+    if DRIVER.deinitialized.load(Ordering::Acquire) {
+        return fail(CUDA_ERROR_DEINITIALIZED);
+    }
     if DRIVER.initialized.load(Ordering::Acquire) {
         Ok(())
     } else {
@@ -158,6 +228,21 @@ pub fn current() -> CuResult<(usize, Arc<Context>)> {
     match DRIVER.contexts.get(h) {
         Some(c) => Ok((h, c)),
         None if DRIVER.destroyed.lock().contains(&h) => fail(CUDA_ERROR_CONTEXT_IS_DESTROYED),
+        None => fail(CUDA_ERROR_INVALID_CONTEXT),
+    }
+}
+
+/// Context `ctx`, or the current context when `ctx` is NULL (0): the rule of
+/// the calls that take an optional context (`cuCtxGetApiVersion`,
+/// `cuCtxGetId`, `cuCtxGetDevice_v2`, …).
+pub fn context_or_current(ctx: usize) -> CuResult<(usize, Arc<Context>)> {
+    if ctx == 0 {
+        return current();
+    }
+    require_init()?;
+    match DRIVER.contexts.get(ctx) {
+        Some(c) => Ok((ctx, c)),
+        None if DRIVER.destroyed.lock().contains(&ctx) => fail(CUDA_ERROR_CONTEXT_IS_DESTROYED),
         None => fail(CUDA_ERROR_INVALID_CONTEXT),
     }
 }

@@ -28,8 +28,8 @@ use once_cell::sync::Lazy;
 mod bodies {
     use super::super::generated::types::*;
     use super::super::{
-        context as ctx, device as dev, error as err, event as ev, launch as ln, memory as mem, module as md,
-        proc_address as pa, stream as st, CuResult,
+        context as ctx, device as dev, error as err, event as ev, launch as ln, library as lib, memcpy as mc, memory as mem,
+        module as md, pool, proc_address as pa, stream as st, CuResult,
     };
     pub(super) use super::stubs::*;
 
@@ -107,6 +107,82 @@ mod bodies {
         cuMemsetD16_v2_ptds(dst: CUdeviceptr, v: u16, n: usize) => mem::memset_d16(dst, v, n);
         cuMemsetD32_v2(dst: CUdeviceptr, v: u32, n: usize) => mem::memset_d32(dst, v, n);
         cuMemsetD32_v2_ptds(dst: CUdeviceptr, v: u32, n: usize) => mem::memset_d32(dst, v, n);
+        // Memory (issue 4 item 4): allocations, registered host memory,
+        // pointer queries, copies (1D, 2D, 3D, peer), memsets, memory pools.
+        cuMemAllocPitch_v2(dptr: *mut CUdeviceptr, pitch: *mut usize, w: usize, h: usize, elem: u32) => mem::mem_alloc_pitch(dptr, pitch, w, h, elem);
+        cuMemAllocManaged(dptr: *mut CUdeviceptr, bytes: usize, flags: u32) => mem::mem_alloc_managed(dptr, bytes, flags);
+        cuMemHostAlloc(pp: *mut *mut c_void, bytes: usize, flags: u32) => mem::mem_host_alloc(pp, bytes, flags);
+        cuMemHostRegister(p: *mut c_void, bytes: usize, flags: u32) => mem::mem_host_register(p, bytes, flags);
+        cuMemHostRegister_v2(p: *mut c_void, bytes: usize, flags: u32) => mem::mem_host_register(p, bytes, flags);
+        cuMemHostUnregister(p: *mut c_void) => mem::mem_host_unregister(p);
+        cuMemHostGetDevicePointer_v2(pdptr: *mut CUdeviceptr, p: *mut c_void, flags: u32) => mem::mem_host_get_device_pointer(pdptr, p, flags);
+        cuMemHostGetFlags(pflags: *mut u32, p: *mut c_void) => mem::mem_host_get_flags(pflags, p);
+        cuMemGetAddressRange_v2(pbase: *mut CUdeviceptr, psize: *mut usize, dptr: CUdeviceptr) => mem::mem_get_address_range(pbase, psize, dptr);
+        cuPointerGetAttribute(data: *mut c_void, attr: CUpointer_attribute, ptr: CUdeviceptr) => mem::pointer_get_attribute(data, attr as u32, ptr);
+        cuPointerGetAttributes(n: u32, attrs: *mut CUpointer_attribute, data: *mut *mut c_void, ptr: CUdeviceptr) => mem::pointer_get_attributes(n, attrs.cast(), data, ptr);
+        cuPointerSetAttribute(value: *const c_void, attr: CUpointer_attribute, ptr: CUdeviceptr) => mem::pointer_set_attribute(value, attr as u32, ptr);
+        cuMemcpy(dst: CUdeviceptr, src: CUdeviceptr, n: usize) => mem::memcpy(dst, src, n);
+        cuMemcpy_ptds(dst: CUdeviceptr, src: CUdeviceptr, n: usize) => mem::memcpy(dst, src, n);
+        cuMemcpyAsync(dst: CUdeviceptr, src: CUdeviceptr, n: usize, s: CUstream) => mem::memcpy_async(dst, src, n, s as usize);
+        cuMemcpyAsync_ptsz(dst: CUdeviceptr, src: CUdeviceptr, n: usize, s: CUstream) => mem::memcpy_async(dst, src, n, s as usize);
+        cuMemcpyDtoDAsync_v2(dst: CUdeviceptr, src: CUdeviceptr, n: usize, s: CUstream) => mem::memcpy_dtod_async(dst, src, n, s as usize);
+        cuMemcpyDtoDAsync_v2_ptsz(dst: CUdeviceptr, src: CUdeviceptr, n: usize, s: CUstream) => mem::memcpy_dtod_async(dst, src, n, s as usize);
+        cuMemcpyPeer(dst: CUdeviceptr, dc: CUcontext, src: CUdeviceptr, sc: CUcontext, n: usize) => mem::memcpy_peer(dst, dc, src, sc, n);
+        cuMemcpyPeer_ptds(dst: CUdeviceptr, dc: CUcontext, src: CUdeviceptr, sc: CUcontext, n: usize) => mem::memcpy_peer(dst, dc, src, sc, n);
+        cuMemcpyPeerAsync(dst: CUdeviceptr, dc: CUcontext, src: CUdeviceptr, sc: CUcontext, n: usize, s: CUstream) => mem::memcpy_peer_async(dst, dc, src, sc, n, s as usize);
+        cuMemcpyPeerAsync_ptsz(dst: CUdeviceptr, dc: CUcontext, src: CUdeviceptr, sc: CUcontext, n: usize, s: CUstream) => mem::memcpy_peer_async(dst, dc, src, sc, n, s as usize);
+        cuMemcpy2D_v2(p: *const c_void) => mc::memcpy_2d(p);
+        cuMemcpy2D_v2_ptds(p: *const c_void) => mc::memcpy_2d(p);
+        cuMemcpy2DUnaligned_v2(p: *const c_void) => mc::memcpy_2d(p);
+        cuMemcpy2DUnaligned_v2_ptds(p: *const c_void) => mc::memcpy_2d(p);
+        cuMemcpy2DAsync_v2(p: *const c_void, s: CUstream) => mc::memcpy_2d_async(p, s as usize);
+        cuMemcpy2DAsync_v2_ptsz(p: *const c_void, s: CUstream) => mc::memcpy_2d_async(p, s as usize);
+        cuMemcpy3D_v2(p: *const c_void) => mc::memcpy_3d(p);
+        cuMemcpy3D_v2_ptds(p: *const c_void) => mc::memcpy_3d(p);
+        cuMemcpy3DAsync_v2(p: *const c_void, s: CUstream) => mc::memcpy_3d_async(p, s as usize);
+        cuMemcpy3DAsync_v2_ptsz(p: *const c_void, s: CUstream) => mc::memcpy_3d_async(p, s as usize);
+        cuMemcpy3DPeer(p: *const c_void) => mc::memcpy_3d_peer(p);
+        cuMemcpy3DPeer_ptds(p: *const c_void) => mc::memcpy_3d_peer(p);
+        cuMemcpy3DPeerAsync(p: *const c_void, s: CUstream) => mc::memcpy_3d_peer_async(p, s as usize);
+        cuMemcpy3DPeerAsync_ptsz(p: *const c_void, s: CUstream) => mc::memcpy_3d_peer_async(p, s as usize);
+        cuMemsetD8Async(dst: CUdeviceptr, v: u8, n: usize, s: CUstream) => mem::memset_d8_async(dst, v, n, s as usize);
+        cuMemsetD8Async_ptsz(dst: CUdeviceptr, v: u8, n: usize, s: CUstream) => mem::memset_d8_async(dst, v, n, s as usize);
+        cuMemsetD16Async(dst: CUdeviceptr, v: u16, n: usize, s: CUstream) => mem::memset_d16_async(dst, v, n, s as usize);
+        cuMemsetD16Async_ptsz(dst: CUdeviceptr, v: u16, n: usize, s: CUstream) => mem::memset_d16_async(dst, v, n, s as usize);
+        cuMemsetD32Async(dst: CUdeviceptr, v: u32, n: usize, s: CUstream) => mem::memset_d32_async(dst, v, n, s as usize);
+        cuMemsetD32Async_ptsz(dst: CUdeviceptr, v: u32, n: usize, s: CUstream) => mem::memset_d32_async(dst, v, n, s as usize);
+        cuMemsetD2D8_v2(dst: CUdeviceptr, pitch: usize, v: u8, w: usize, h: usize) => mem::memset_d2d8(dst, pitch, v, w, h);
+        cuMemsetD2D8_v2_ptds(dst: CUdeviceptr, pitch: usize, v: u8, w: usize, h: usize) => mem::memset_d2d8(dst, pitch, v, w, h);
+        cuMemsetD2D16_v2(dst: CUdeviceptr, pitch: usize, v: u16, w: usize, h: usize) => mem::memset_d2d16(dst, pitch, v, w, h);
+        cuMemsetD2D16_v2_ptds(dst: CUdeviceptr, pitch: usize, v: u16, w: usize, h: usize) => mem::memset_d2d16(dst, pitch, v, w, h);
+        cuMemsetD2D32_v2(dst: CUdeviceptr, pitch: usize, v: u32, w: usize, h: usize) => mem::memset_d2d32(dst, pitch, v, w, h);
+        cuMemsetD2D32_v2_ptds(dst: CUdeviceptr, pitch: usize, v: u32, w: usize, h: usize) => mem::memset_d2d32(dst, pitch, v, w, h);
+        cuMemsetD2D8Async(dst: CUdeviceptr, pitch: usize, v: u8, w: usize, h: usize, s: CUstream) => mem::memset_d2d8_async(dst, pitch, v, w, h, s as usize);
+        cuMemsetD2D8Async_ptsz(dst: CUdeviceptr, pitch: usize, v: u8, w: usize, h: usize, s: CUstream) => mem::memset_d2d8_async(dst, pitch, v, w, h, s as usize);
+        cuMemsetD2D16Async(dst: CUdeviceptr, pitch: usize, v: u16, w: usize, h: usize, s: CUstream) => mem::memset_d2d16_async(dst, pitch, v, w, h, s as usize);
+        cuMemsetD2D16Async_ptsz(dst: CUdeviceptr, pitch: usize, v: u16, w: usize, h: usize, s: CUstream) => mem::memset_d2d16_async(dst, pitch, v, w, h, s as usize);
+        cuMemsetD2D32Async(dst: CUdeviceptr, pitch: usize, v: u32, w: usize, h: usize, s: CUstream) => mem::memset_d2d32_async(dst, pitch, v, w, h, s as usize);
+        cuMemsetD2D32Async_ptsz(dst: CUdeviceptr, pitch: usize, v: u32, w: usize, h: usize, s: CUstream) => mem::memset_d2d32_async(dst, pitch, v, w, h, s as usize);
+        cuMemPrefetchAsync(p: CUdeviceptr, n: usize, d: CUdevice, s: CUstream) => mem::mem_prefetch_async(p, n, d, s as usize);
+        cuMemPrefetchAsync_ptsz(p: CUdeviceptr, n: usize, d: CUdevice, s: CUstream) => mem::mem_prefetch_async(p, n, d, s as usize);
+        cuMemPrefetchAsync_v2(p: CUdeviceptr, n: usize, l: CUmemLocation, flags: u32, s: CUstream) => mem::mem_prefetch_async_v2(p, n, l.type_, l.id, flags, s as usize);
+        cuMemPrefetchAsync_v2_ptsz(p: CUdeviceptr, n: usize, l: CUmemLocation, flags: u32, s: CUstream) => mem::mem_prefetch_async_v2(p, n, l.type_, l.id, flags, s as usize);
+        cuMemAdvise(p: CUdeviceptr, n: usize, advice: CUmem_advise, d: CUdevice) => mem::mem_advise(p, n, advice, d);
+        cuMemAdvise_v2(p: CUdeviceptr, n: usize, advice: CUmem_advise, l: CUmemLocation) => mem::mem_advise_v2(p, n, advice, l.type_, l.id);
+        cuDeviceGetDefaultMemPool(p: *mut CUmemoryPool, d: CUdevice) => pool::device_get_default_mem_pool(p, d);
+        cuDeviceGetMemPool(p: *mut CUmemoryPool, d: CUdevice) => pool::device_get_mem_pool(p, d);
+        cuDeviceSetMemPool(d: CUdevice, p: CUmemoryPool) => pool::device_set_mem_pool(d, p);
+        cuMemPoolCreate(p: *mut CUmemoryPool, props: *const c_void) => pool::mem_pool_create(p, props);
+        cuMemPoolDestroy(p: CUmemoryPool) => pool::mem_pool_destroy(p);
+        cuMemPoolTrimTo(p: CUmemoryPool, keep: usize) => pool::mem_pool_trim_to(p, keep);
+        cuMemPoolGetAttribute(p: CUmemoryPool, a: CUmemPool_attribute, v: *mut c_void) => pool::mem_pool_get_attribute(p, a as u32, v);
+        cuMemPoolSetAttribute(p: CUmemoryPool, a: CUmemPool_attribute, v: *mut c_void) => pool::mem_pool_set_attribute(p, a as u32, v);
+        cuMemAllocAsync(dptr: *mut CUdeviceptr, bytes: usize, s: CUstream) => pool::mem_alloc_async(dptr, bytes, s as usize);
+        cuMemAllocAsync_ptsz(dptr: *mut CUdeviceptr, bytes: usize, s: CUstream) => pool::mem_alloc_async(dptr, bytes, s as usize);
+        cuMemAllocFromPoolAsync(dptr: *mut CUdeviceptr, bytes: usize, p: CUmemoryPool, s: CUstream) => pool::mem_alloc_from_pool_async(dptr, bytes, p, s as usize);
+        cuMemAllocFromPoolAsync_ptsz(dptr: *mut CUdeviceptr, bytes: usize, p: CUmemoryPool, s: CUstream) => pool::mem_alloc_from_pool_async(dptr, bytes, p, s as usize);
+        cuMemFreeAsync(dptr: CUdeviceptr, s: CUstream) => pool::mem_free_async(dptr, s as usize);
+        cuMemFreeAsync_ptsz(dptr: CUdeviceptr, s: CUstream) => pool::mem_free_async(dptr, s as usize);
         cuLaunchKernel(f: CUfunction, gx: u32, gy: u32, gz: u32, bx: u32, by: u32, bz: u32, shared: u32, s: CUstream, params: *mut *mut c_void, extra: *mut *mut c_void)
             => ln::launch_kernel(f, gx, gy, gz, bx, by, bz, shared, s, params, extra);
         cuLaunchKernel_ptsz(f: CUfunction, gx: u32, gy: u32, gz: u32, bx: u32, by: u32, bz: u32, shared: u32, s: CUstream, params: *mut *mut c_void, extra: *mut *mut c_void)
@@ -131,6 +207,67 @@ mod bodies {
         cuEventElapsedTime_v2(ms: *mut f32, start: CUevent, end: CUevent) => ev::event_elapsed_time(ms, start, end);
         cuEventDestroy(e: CUevent) => ev::event_destroy(e);
         cuEventDestroy_v2(e: CUevent) => ev::event_destroy(e);
+        // Contexts, devices, modules and libraries (issue 4 items 3, 6, 9, 10)
+        cuCtxCreate(pctx: *mut CUcontext, flags: u32, d: CUdevice) => ctx::ctx_create(pctx, flags, d);
+        cuCtxCreate_v3(pctx: *mut CUcontext, params: *mut c_void, n: i32, flags: u32, d: CUdevice) => ctx::ctx_create_v3(pctx, params, n, flags, d);
+        cuCtxGetDevice_v2(d: *mut CUdevice, c: CUcontext) => ctx::ctx_get_device_v2(d, c);
+        cuCtxGetFlags(flags: *mut u32) => ctx::ctx_get_flags(flags);
+        cuCtxSetFlags(flags: u32) => ctx::ctx_set_flags(flags);
+        cuCtxGetApiVersion(c: CUcontext, v: *mut u32) => ctx::ctx_get_api_version(c, v);
+        cuCtxGetId(c: CUcontext, id: *mut u64) => ctx::ctx_get_id(c, id);
+        cuCtxGetLimit(v: *mut usize, limit: CUlimit) => ctx::ctx_get_limit(v, limit);
+        cuCtxSetLimit(limit: CUlimit, v: usize) => ctx::ctx_set_limit(limit, v);
+        cuCtxGetCacheConfig(c: *mut CUfunc_cache) => ctx::ctx_get_cache_config(c);
+        cuCtxSetCacheConfig(c: CUfunc_cache) => ctx::ctx_set_cache_config(c);
+        cuCtxGetSharedMemConfig(c: *mut CUsharedconfig) => ctx::ctx_get_shared_mem_config(c);
+        cuCtxSetSharedMemConfig(c: CUsharedconfig) => ctx::ctx_set_shared_mem_config(c);
+        cuCtxGetStreamPriorityRange(least: *mut i32, greatest: *mut i32) => ctx::ctx_get_stream_priority_range(least, greatest);
+        cuCtxResetPersistingL2Cache() => ctx::ctx_reset_persisting_l2_cache();
+        cuCtxEnablePeerAccess(peer: CUcontext, flags: u32) => ctx::ctx_enable_peer_access(peer, flags);
+        cuCtxDisablePeerAccess(peer: CUcontext) => ctx::ctx_disable_peer_access(peer);
+        cuDevicePrimaryCtxGetState(d: CUdevice, flags: *mut u32, active: *mut i32) => ctx::primary_ctx_get_state(d, flags, active);
+        cuDevicePrimaryCtxSetFlags(d: CUdevice, flags: u32) => ctx::primary_ctx_set_flags(d, flags, false);
+        cuDevicePrimaryCtxSetFlags_v2(d: CUdevice, flags: u32) => ctx::primary_ctx_set_flags(d, flags, true);
+        cuDevicePrimaryCtxReset(d: CUdevice) => ctx::primary_ctx_reset(d);
+        cuDevicePrimaryCtxReset_v2(d: CUdevice) => ctx::primary_ctx_reset(d);
+        cuDeviceGetPCIBusId(id: *mut c_char, len: i32, d: CUdevice) => dev::device_get_pci_bus_id(id, len, d);
+        cuDeviceGetByPCIBusId(d: *mut CUdevice, id: *const c_char) => dev::device_get_by_pci_bus_id(d, id);
+        cuDeviceCanAccessPeer(can: *mut i32, d: CUdevice, peer: CUdevice) => dev::device_can_access_peer(can, d, peer);
+        cuDeviceGetP2PAttribute(v: *mut i32, attrib: CUdevice_P2PAttribute, src: CUdevice, dst: CUdevice) => dev::device_get_p2p_attribute(v, attrib, src, dst);
+        cuDeviceGetLuid(luid: *mut c_char, mask: *mut u32, d: CUdevice) => dev::device_get_luid(luid, mask, d);
+        cuDeviceGetTexture1DLinearMaxWidth(w: *mut usize, format: CUarray_format, channels: u32, d: CUdevice) => dev::device_get_texture_1d_linear_max_width(w, format, channels, d);
+        cuDeviceGetExecAffinitySupport(pi: *mut i32, kind: CUexecAffinityType, d: CUdevice) => dev::device_get_exec_affinity_support(pi, kind, d);
+        cuDeviceGetProperties(prop: *mut c_void, d: CUdevice) => dev::device_get_properties(prop.cast(), d);
+        cuModuleGetLoadingMode(mode: *mut CUmoduleLoadingMode) => md::module_get_loading_mode(mode);
+        cuModuleGetFunctionCount(n: *mut u32, m: CUmodule) => md::module_get_function_count(n, m);
+        cuModuleEnumerateFunctions(fs: *mut CUfunction, n: u32, m: CUmodule) => md::module_enumerate_functions(fs, n, m);
+        cuFuncGetName(name: *mut *const c_char, f: CUfunction) => md::func_get_name(name, f);
+        cuFuncGetModule(m: *mut CUmodule, f: CUfunction) => md::func_get_module(m, f);
+        cuFuncGetParamInfo(f: CUfunction, i: usize, off: *mut usize, size: *mut usize) => md::func_get_param_info(f, i, off, size);
+        cuFuncGetParamCount(f: CUfunction, n: *mut usize) => md::func_get_param_count(f, n);
+        cuFuncIsLoaded(state: *mut CUfunctionLoadingState, f: CUfunction) => md::func_is_loaded(state, f);
+        cuFuncLoad(f: CUfunction) => md::func_load(f);
+        cuFuncSetCacheConfig(f: CUfunction, c: CUfunc_cache) => md::func_set_cache_config(f, c);
+        cuFuncSetSharedMemConfig(f: CUfunction, c: CUsharedconfig) => md::func_set_shared_mem_config(f, c);
+        cuLibraryLoadData(l: *mut CUlibrary, code: *const c_void, jo: *mut CUjit_option, jv: *mut *mut c_void, nj: u32, lo: *mut CUlibraryOption, lv: *mut *mut c_void, nl: u32)
+            => lib::library_load_data(l, code, jo.cast_const(), jv, nj, lo.cast_const(), lv, nl);
+        cuLibraryLoadFromFile(l: *mut CUlibrary, file: *const c_char, jo: *mut CUjit_option, jv: *mut *mut c_void, nj: u32, lo: *mut CUlibraryOption, lv: *mut *mut c_void, nl: u32)
+            => lib::library_load_from_file(l, file, jo.cast_const(), jv, nj, lo.cast_const(), lv, nl);
+        cuLibraryUnload(l: CUlibrary) => lib::library_unload(l);
+        cuLibraryGetKernel(k: *mut CUkernel, l: CUlibrary, name: *const c_char) => lib::library_get_kernel(k, l, name);
+        cuLibraryGetModule(m: *mut CUmodule, l: CUlibrary) => lib::library_get_module(m, l);
+        cuLibraryGetGlobal(dptr: *mut CUdeviceptr, bytes: *mut usize, l: CUlibrary, name: *const c_char) => lib::library_get_global(dptr, bytes, l, name);
+        cuLibraryGetManaged(dptr: *mut CUdeviceptr, bytes: *mut usize, l: CUlibrary, name: *const c_char) => lib::library_get_managed(dptr, bytes, l, name);
+        cuLibraryGetKernelCount(n: *mut u32, l: CUlibrary) => lib::library_get_kernel_count(n, l);
+        cuLibraryEnumerateKernels(ks: *mut CUkernel, n: u32, l: CUlibrary) => lib::library_enumerate_kernels(ks, n, l);
+        cuKernelGetFunction(f: *mut CUfunction, k: CUkernel) => lib::kernel_get_function(f, k);
+        cuKernelGetLibrary(l: *mut CUlibrary, k: CUkernel) => lib::kernel_get_library(l, k);
+        cuKernelGetAttribute(pi: *mut i32, attrib: CUfunction_attribute, k: CUkernel, d: CUdevice) => lib::kernel_get_attribute(pi, attrib as i32, k, d);
+        cuKernelSetAttribute(attrib: CUfunction_attribute, v: i32, k: CUkernel, d: CUdevice) => lib::kernel_set_attribute(attrib as i32, v, k, d);
+        cuKernelSetCacheConfig(k: CUkernel, c: CUfunc_cache, d: CUdevice) => lib::kernel_set_cache_config(k, c, d);
+        cuKernelGetName(name: *mut *const c_char, k: CUkernel) => md::func_get_name(name, k);
+        cuKernelGetParamInfo(k: CUkernel, i: usize, off: *mut usize, size: *mut usize) => md::func_get_param_info(k, i, off, size);
+        cuKernelGetParamCount(k: CUkernel, n: *mut usize) => md::func_get_param_count(k, n);
         cuGetErrorName(code: CUresult, s: *mut *const c_char) => err::get_error_name(code, s);
         cuGetErrorString(code: CUresult, s: *mut *const c_char) => err::get_error_string(code, s);
         cuGetProcAddress(symbol: *const c_char, pfn: *mut *mut c_void, version: i32, flags: cuuint64_t)

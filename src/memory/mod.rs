@@ -18,21 +18,45 @@ pub const ALLOC_ALIGN: usize = 256;
 /// What an allocation was made for (reported by checks and used by frees).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AllocKind {
-    /// `cuMemAlloc`.
+    /// `cuMemAlloc`, `cuMemAllocPitch`, `cuMemAllocAsync` (device memory).
     Device,
-    /// `cuMemAllocHost` (page-locked host memory, device-accessible).
+    /// `cuMemAllocHost`, `cuMemHostAlloc` (page-locked host memory, device-accessible).
     Host,
     /// Variables of a loaded module (`.global`, `.const`).
     Module,
+    /// `cuMemAllocManaged`: one allocation the host and kernels both use.
+    Managed,
+    /// Caller-owned host memory made device-accessible by `cuMemHostRegister`;
+    /// never freed by us, only forgotten by `cuMemHostUnregister`.
+    Registered,
 }
 
 #[derive(Debug)]
 struct Block {
     size: usize,
-    layout: Layout,
+    /// The layout we allocated it with; None for caller-owned (registered) memory.
+    layout: Option<Layout>,
     kind: AllocKind,
     /// The owning context's handle (0: none); freed when it is destroyed.
     owner: usize,
+    /// Allocation flags (`cuMemHostAlloc` / `cuMemHostRegister` / managed attach flags).
+    flags: u32,
+    /// Process-unique allocation id (`CU_POINTER_ATTRIBUTE_BUFFER_ID`), never reused.
+    id: u64,
+    /// The memory pool a stream-ordered allocation came from (0: none).
+    pool: usize,
+}
+
+/// What the address space knows about one live block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BlockInfo {
+    pub start: u64,
+    pub size: usize,
+    pub kind: AllocKind,
+    pub owner: usize,
+    pub flags: u32,
+    pub id: u64,
+    pub pool: usize,
 }
 
 /// Errors of the address space.
@@ -45,19 +69,31 @@ pub enum MemError {
     NotAllocated,
     /// A range is not inside one live block.
     OutOfRange,
+    /// A registration overlaps a live block
+    /// (→ `CUDA_ERROR_HOST_MEMORY_ALREADY_REGISTERED`).
+    AlreadyRegistered,
+    /// No registration starts at this address
+    /// (→ `CUDA_ERROR_HOST_MEMORY_NOT_REGISTERED`).
+    NotRegistered,
 }
 
-/// All live blocks, keyed by start address.
+/// All live blocks, keyed by start address. Blocks never overlap.
 #[derive(Default)]
 pub struct AddressSpace {
     blocks: BTreeMap<u64, Block>,
-    /// Total bytes in `Device` blocks.
+    /// Total bytes in `Device` and `Managed` blocks.
     device_bytes: u64,
+    /// The last allocation id handed out.
+    next_id: u64,
 }
 
 /// Largest single allocation we accept (bytes); larger sizes are reported as
 /// out of memory rather than handed to the host allocator.
 pub const MAX_ALLOC: usize = 1 << 40;
+
+fn counts_as_device(kind: AllocKind) -> bool {
+    matches!(kind, AllocKind::Device | AllocKind::Managed)
+}
 
 impl AddressSpace {
     /// Allocates `size` zeroed bytes (at least 1) aligned to [`ALLOC_ALIGN`].
@@ -67,7 +103,20 @@ impl AddressSpace {
 
     /// As [`AddressSpace::alloc`], owned by context handle `owner`.
     pub fn alloc_for(&mut self, size: usize, kind: AllocKind, owner: usize) -> Result<u64, MemError> {
-        if size > MAX_ALLOC {
+        self.alloc_block(size, kind, owner, 0, 0)
+    }
+
+    /// As [`AddressSpace::alloc_for`], recording allocation `flags` and the
+    /// memory pool (0: none) the block belongs to.
+    pub fn alloc_block(
+        &mut self,
+        size: usize,
+        kind: AllocKind,
+        owner: usize,
+        flags: u32,
+        pool: usize,
+    ) -> Result<u64, MemError> {
+        if size > MAX_ALLOC || kind == AllocKind::Registered {
             return Err(MemError::OutOfMemory);
         }
         let layout = Layout::from_size_align(size.max(1), ALLOC_ALIGN).map_err(|_| MemError::OutOfMemory)?;
@@ -77,35 +126,106 @@ impl AddressSpace {
             return Err(MemError::OutOfMemory);
         }
         let addr = ptr as u64;
-        self.blocks.insert(addr, Block { size, layout, kind, owner });
-        if kind == AllocKind::Device {
+        // The host allocator only hands out memory nobody uses, so an overlap
+        // can only be a registration whose memory the program freed without
+        // unregistering it: forget that stale registration.
+        let stale: Vec<u64> = self
+            .overlapping(addr, layout.size() as u64)
+            .filter(|(_, b)| b.kind == AllocKind::Registered)
+            .map(|(&a, _)| a)
+            .collect();
+        for a in stale {
+            self.blocks.remove(&a);
+        }
+        self.next_id += 1;
+        self.blocks.insert(addr, Block { size, layout: Some(layout), kind, owner, flags, id: self.next_id, pool });
+        if counts_as_device(kind) {
             self.device_bytes += size as u64;
         }
         Ok(addr)
     }
 
-    /// Frees the block that starts at `addr` and has kind `kind`.
-    pub fn free(&mut self, addr: u64, kind: AllocKind) -> Result<(), MemError> {
-        match self.blocks.get(&addr) {
-            Some(b) if b.kind == kind => {}
-            _ => return Err(MemError::NotAllocated),
+    /// Blocks that intersect `[addr, addr+len)`.
+    fn overlapping(&self, addr: u64, len: u64) -> impl Iterator<Item = (&u64, &Block)> {
+        let end = addr.saturating_add(len);
+        let before = self.blocks.range(..addr).next_back().filter(move |(&s, b)| s + b.size.max(1) as u64 > addr);
+        before.into_iter().chain(self.blocks.range(addr..end))
+    }
+
+    /// Whether any live block intersects `[addr, addr+len)`.
+    pub fn overlaps(&self, addr: u64, len: usize) -> bool {
+        self.overlapping(addr, len as u64).next().is_some()
+    }
+
+    /// Makes the caller's host memory `[addr, addr+size)` a block kernels may
+    /// access (`cuMemHostRegister`). The memory stays the caller's: it is
+    /// never freed here. Fails with `AlreadyRegistered` if the range overlaps
+    /// a registration, `NotAllocated` if it overlaps another live block.
+    pub fn register(&mut self, addr: u64, size: usize, owner: usize, flags: u32) -> Result<(), MemError> {
+        if addr == 0 || size == 0 || size > MAX_ALLOC || addr.checked_add(size as u64).is_none() {
+            return Err(MemError::OutOfRange);
         }
-        let Some(b) = self.blocks.remove(&addr) else { return Err(MemError::NotAllocated) };
-        if kind == AllocKind::Device {
-            self.device_bytes -= b.size as u64;
+        let hits: Vec<AllocKind> = self.overlapping(addr, size as u64).map(|(_, b)| b.kind).collect();
+        if !hits.is_empty() {
+            return Err(if hits.contains(&AllocKind::Registered) {
+                MemError::AlreadyRegistered
+            } else {
+                MemError::NotAllocated
+            });
         }
-        // SAFETY: addr was returned by alloc_zeroed with exactly this layout and is
-        // removed from the table, so it is freed once and never reached again.
-        unsafe { std::alloc::dealloc(addr as *mut u8, b.layout) };
+        self.next_id += 1;
+        self.blocks.insert(
+            addr,
+            Block { size, layout: None, kind: AllocKind::Registered, owner, flags, id: self.next_id, pool: 0 },
+        );
         Ok(())
     }
 
-    /// Frees every block owned by context `owner` (context destruction).
+    /// Forgets the registration that starts at `addr` (`cuMemHostUnregister`):
+    /// `NotRegistered` if no block contains `addr`, `NotAllocated` if one
+    /// does but is not a registration starting there.
+    pub fn unregister(&mut self, addr: u64) -> Result<(), MemError> {
+        match self.block_info(addr) {
+            Some(b) if b.kind == AllocKind::Registered && b.start == addr => {
+                self.blocks.remove(&addr);
+                Ok(())
+            }
+            Some(_) => Err(MemError::NotAllocated),
+            None => Err(MemError::NotRegistered),
+        }
+    }
+
+    /// Frees the block that starts at `addr` and has kind `kind`.
+    pub fn free(&mut self, addr: u64, kind: AllocKind) -> Result<(), MemError> {
+        self.free_if(addr, |b| b.kind == kind).map(|_| ())
+    }
+
+    /// Frees the block that starts at `addr` if `accept` says so; returns what
+    /// it was. Registered blocks are only forgotten, never deallocated.
+    pub fn free_if(&mut self, addr: u64, accept: impl FnOnce(&BlockInfo) -> bool) -> Result<BlockInfo, MemError> {
+        match self.blocks.get(&addr) {
+            Some(b) if accept(&info(addr, b)) => {}
+            _ => return Err(MemError::NotAllocated),
+        }
+        let Some(b) = self.blocks.remove(&addr) else { return Err(MemError::NotAllocated) };
+        if counts_as_device(b.kind) {
+            self.device_bytes -= b.size as u64;
+        }
+        let i = info(addr, &b);
+        if let Some(layout) = b.layout {
+            // SAFETY: addr was returned by alloc_zeroed with exactly this layout and is
+            // removed from the table, so it is freed once and never reached again.
+            unsafe { std::alloc::dealloc(addr as *mut u8, layout) };
+        }
+        Ok(i)
+    }
+
+    /// Frees every block owned by context `owner` (context destruction);
+    /// registrations it made are forgotten.
     pub fn free_owned_by(&mut self, owner: usize) {
-        let mine: Vec<(u64, AllocKind)> =
-            self.blocks.iter().filter(|(_, b)| b.owner == owner).map(|(&a, b)| (a, b.kind)).collect();
-        for (a, k) in mine {
-            let _ = self.free(a, k);
+        let mine: Vec<u64> = self.blocks.iter().filter(|(_, b)| b.owner == owner).map(|(&a, _)| a).collect();
+        for a in mine {
+            let _ = self.free_if(a, |_| true);
         }
     }
 
@@ -120,7 +240,13 @@ impl AddressSpace {
         }
     }
 
-    /// Bytes held by device allocations.
+    /// Everything known about the live block containing byte `addr`.
+    pub fn block_info(&self, addr: u64) -> Option<BlockInfo> {
+        let (&start, b) = self.blocks.range(..=addr).next_back()?;
+        (addr < start + b.size as u64).then(|| info(start, b))
+    }
+
+    /// Bytes held by device (and managed) allocations.
     pub fn device_bytes(&self) -> u64 {
         self.device_bytes
     }
@@ -140,11 +266,17 @@ impl AddressSpace {
     }
 }
 
+fn info(start: u64, b: &Block) -> BlockInfo {
+    BlockInfo { start, size: b.size, kind: b.kind, owner: b.owner, flags: b.flags, id: b.id, pool: b.pool }
+}
+
 impl Drop for AddressSpace {
     fn drop(&mut self) {
         for (addr, b) in std::mem::take(&mut self.blocks) {
-            // SAFETY: every block in the table came from alloc_zeroed with its layout.
-            unsafe { std::alloc::dealloc(addr as *mut u8, b.layout) };
+            if let Some(layout) = b.layout {
+                // SAFETY: every block with a layout came from alloc_zeroed with it.
+                unsafe { std::alloc::dealloc(addr as *mut u8, layout) };
+            }
         }
     }
 }
@@ -191,6 +323,49 @@ mod tests {
     fn huge_alloc_is_out_of_memory() {
         let mut s = AddressSpace::default();
         assert_eq!(s.alloc(usize::MAX, AllocKind::Device), Err(MemError::OutOfMemory));
+    }
+
+    #[test]
+    fn registered_memory_is_reachable_and_never_freed() {
+        let mut s = AddressSpace::default();
+        let mut buf = vec![7u8; 100];
+        let a = buf.as_mut_ptr() as u64;
+        s.register(a + 10, 50, 3, 2).unwrap();
+        assert_eq!(s.find(a + 10, 50).map(|x| x.2), Some(AllocKind::Registered));
+        assert_eq!(s.find(a + 9, 2), None);
+        assert_eq!(s.register(a, 11, 3, 0), Err(MemError::AlreadyRegistered));
+        let h = s.alloc(8, AllocKind::Host).unwrap();
+        assert_eq!(s.register(h, 4, 3, 0), Err(MemError::NotAllocated));
+        assert_eq!(s.unregister(h), Err(MemError::NotAllocated));
+        assert_eq!(s.register(a + 59, 5, 3, 0), Err(MemError::AlreadyRegistered));
+        assert_eq!(s.register(a + 30, 1, 3, 0), Err(MemError::AlreadyRegistered));
+        s.register(a + 60, 5, 3, 0).unwrap();
+        let i = s.block_info(a + 20).unwrap();
+        assert_eq!((i.start, i.size, i.flags), (a + 10, 50, 2));
+        assert_eq!(s.unregister(a + 11), Err(MemError::NotAllocated));
+        assert_eq!(s.free(a + 10, AllocKind::Host), Err(MemError::NotAllocated));
+        s.unregister(a + 10).unwrap();
+        assert_eq!(s.unregister(a + 10), Err(MemError::NotRegistered));
+        s.free_owned_by(3);
+        assert_eq!(s.find(a + 60, 1), None);
+        drop(s);
+        assert!(buf.iter().all(|&b| b == 7));
+        buf.clear();
+    }
+
+    #[test]
+    fn ids_are_unique_and_info_covers_the_block() {
+        let mut s = AddressSpace::default();
+        let a = s.alloc_block(10, AllocKind::Managed, 1, 1, 0).unwrap();
+        let b = s.alloc_block(10, AllocKind::Device, 1, 0, 99).unwrap();
+        let (ia, ib) = (s.block_info(a + 9).unwrap(), s.block_info(b).unwrap());
+        assert_ne!(ia.id, ib.id);
+        assert_eq!((ia.kind, ib.pool), (AllocKind::Managed, 99));
+        assert_eq!(s.block_info(a + 10), None);
+        assert_eq!(s.device_bytes(), 20);
+        assert!(s.free_if(a, |i| i.kind == AllocKind::Device).is_err());
+        s.free_if(a, |i| i.kind == AllocKind::Managed).unwrap();
+        assert_eq!(s.device_bytes(), 10);
     }
 
     #[test]
