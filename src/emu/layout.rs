@@ -20,6 +20,8 @@ pub struct ModuleLayout {
     pub shared_size: u32,
     /// Names of `.func`/`.entry` symbols.
     pub functions: HashSet<String>,
+    /// Index of each function with a body, in module order (as the program numbers them).
+    pub function_index: std::collections::HashMap<String, u32>,
     /// The device block holding all variables, if any (freed on unload).
     pub block: Option<u64>,
 }
@@ -41,6 +43,9 @@ pub fn layout_module(m: &ptx::Module, space: &mut AddressSpace, owner: usize) ->
     let mut l = ModuleLayout::default();
     for f in &m.functions {
         l.functions.insert(f.name.clone());
+    }
+    for (i, f) in m.functions.iter().filter(|f| f.body.is_some()).enumerate() {
+        l.function_index.insert(f.name.clone(), i as u32);
     }
     let mut offsets = Vec::new();
     let mut total = 0u64;
@@ -118,8 +123,11 @@ fn flatten_init(
             out.extend_from_slice(&bits.to_le_bytes()[..elem.min(8)]);
         }
         Initializer::Symbol { name, offset, .. } => {
-            let Some(&(addr, _)) = l.globals.get(name) else {
-                return Err(format!("initialiser names unknown variable {name}"));
+            let addr = match (l.globals.get(name), l.function_index.get(name)) {
+                (Some(&(addr, _)), _) => addr,
+                // A function's address (function-pointer tables, vtables).
+                (None, Some(&i)) => super::ir::FUNC_BASE + 16 * i as u64,
+                _ => return Err(format!("initialiser names unknown variable {name}")),
             };
             out.extend_from_slice(&addr.wrapping_add(*offset as u64).to_le_bytes()[..elem.min(8)]);
         }

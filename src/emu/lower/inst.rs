@@ -19,6 +19,7 @@ impl InstLowering<'_, '_> {
                 None => Src::Reg(self.cx.reg(name, self.line)?),
             },
             Operand::Imm(i) => Src::Imm(imm_bits(*i, ty)),
+            Operand::Sym(name, 0) if self.cx.is_reg(name) => Src::Reg(self.cx.reg(name, self.line)?),
             Operand::Sym(name, off) => match self.cx.sym(name, self.line)? {
                 SymVal::Local(o) => Src::Local(o.wrapping_add(*off as u32)),
                 _ => Src::Imm(self.sym_value(name, *off)?),
@@ -50,6 +51,7 @@ impl InstLowering<'_, '_> {
     fn dst(&mut self, o: &Operand) -> LResult<Reg> {
         match o {
             Operand::Reg(name) => self.cx.reg(name, self.line),
+            Operand::Sym(name, 0) if self.cx.is_reg(name) => self.cx.reg(name, self.line),
             _ => err(self.line, format!("expected a register destination, found {o:?}")),
         }
     }
@@ -66,7 +68,7 @@ impl InstLowering<'_, '_> {
             return err(self.line, format!("expected an address operand, found {o:?}"));
         };
         Ok(match &**base {
-            Operand::Reg(name) => {
+            Operand::Reg(name) | Operand::Sym(name, 0) if matches!(&**base, Operand::Reg(_)) || self.cx.is_reg(name) => {
                 if space == Space::Param {
                     return err(self.line, "register-based .param addresses are not supported");
                 }

@@ -90,6 +90,12 @@ impl<'a> FnCtx<'a> {
         }
     }
 
+    /// Whether `name` is a declared register (PTX allows register names
+    /// without `%`, as inline assembly blocks use).
+    fn is_reg(&self, name: &str) -> bool {
+        self.reg(name, 0).is_ok()
+    }
+
     fn reg(&self, name: &str, line: u32) -> LResult<Reg> {
         if let Some(&r) = self.regs.get(name) {
             return Ok(r);
@@ -123,6 +129,29 @@ impl<'a> FnCtx<'a> {
             return Ok(v);
         }
         err(line, format!("undefined symbol {name}"))
+    }
+}
+
+/// A register name's previous binding, restored when its block ends.
+type RegBinding = (String, Option<Reg>, Option<(Reg, u32)>);
+
+/// A function body in order, with block boundaries.
+enum Item<'s> {
+    Stmt(&'s Statement),
+    Enter,
+    Leave,
+}
+
+fn walk<'s>(stmts: &'s [Statement], out: &mut Vec<Item<'s>>) {
+    for s in stmts {
+        match s {
+            Statement::Block(inner) => {
+                out.push(Item::Enter);
+                walk(inner, out);
+                out.push(Item::Leave);
+            }
+            other => out.push(Item::Stmt(other)),
+        }
     }
 }
 
@@ -317,7 +346,8 @@ fn lower_function(
     for s in &flat {
         match s {
             Statement::Decl(d) => match d.space {
-                StateSpace::Reg => cx.declare_regs(d),
+                // Registers are declared in pass 2, in scope order.
+                StateSpace::Reg => {}
                 StateSpace::Shared if d.array.first() == Some(&None) => dynamic.push(d.name.clone()),
                 StateSpace::Shared if f.is_entry => {
                     let off = align_up(shared_size, d.align.unwrap_or(d.ty.size()));
@@ -354,10 +384,44 @@ fn lower_function(
         cx.syms.insert(name, SymVal::Shared(shared_size));
     }
 
-    // Pass 2: instructions.
+    // Pass 2: register declarations (scoped by `{ }` blocks: inline
+    // assembly reuses names like `p` in every block) and instructions.
     let mut code = Vec::with_capacity(n_inst as usize + 1);
-    for s in &flat {
-        let Statement::Instr(ins) = s else { continue };
+    let mut scopes: Vec<Vec<RegBinding>> = vec![Vec::new()];
+    let mut items = Vec::new();
+    walk(body, &mut items);
+    for item in items {
+        let ins = match item {
+            Item::Enter => {
+                scopes.push(Vec::new());
+                continue;
+            }
+            Item::Leave => {
+                for (name, reg, range) in scopes.pop().unwrap_or_default().into_iter().rev() {
+                    match reg {
+                        Some(r) => cx.regs.insert(name.clone(), r),
+                        None => cx.regs.remove(&name),
+                    };
+                    match range {
+                        Some(r) => cx.ranges.insert(name, r),
+                        None => cx.ranges.remove(&name),
+                    };
+                }
+                continue;
+            }
+            Item::Stmt(Statement::Decl(d)) if d.space == StateSpace::Reg => {
+                let saved = (d.name.clone(), cx.regs.get(&d.name).copied(), cx.ranges.get(&d.name).copied());
+                if let Some(scope) = scopes.last_mut() {
+                    scope.push(saved);
+                }
+                cx.regs.remove(&d.name);
+                cx.ranges.remove(&d.name);
+                cx.declare_regs(d);
+                continue;
+            }
+            Item::Stmt(Statement::Instr(ins)) => ins,
+            Item::Stmt(_) => continue,
+        };
         let line = ins.span.line;
         let guard = match &ins.guard {
             Some((neg, name)) => Some((cx.reg(name, line)?, *neg)),
