@@ -51,7 +51,7 @@ fn sat32(x: f32) -> f32 {
     if x.is_nan() {
         0.0
     } else {
-        x.clamp(0.0, 1.0)
+        x.clamp(0.0, 1.0) + 0.0
     }
 }
 
@@ -72,7 +72,7 @@ pub(super) fn out64(x: f64, f: FMods) -> u64 {
         if x.is_nan() {
             0.0
         } else {
-            x.clamp(0.0, 1.0)
+            x.clamp(0.0, 1.0) + 0.0
         }
     } else {
         x
@@ -145,9 +145,11 @@ pub fn int_bin(op: BinOp, ty: Ty, sat: bool, a: u64, b: u64, carry: &mut u64) ->
             full as u64
         }
         BinOp::SubCc | BinOp::SubC | BinOp::SubCCc => {
-            // a - b - borrow, CC.CF = borrow out (PTX: carry flag set on borrow).
-            let bin = if op == BinOp::SubCc { 0 } else { *carry & 1 };
-            let full = (ua as u128).wrapping_sub(ub as u128).wrapping_sub(bin as u128);
+            // The hardware subtracts as a + !b + CF, so CC.CF holds "no
+            // borrow" after sub.cc and feeds addc/subc alike (measured on the
+            // H100: add.cc → subc and sub.cc → addc chains).
+            let cin = if op == BinOp::SubCc { 1 } else { *carry & 1 };
+            let full = ua as u128 + (!ub & mask) as u128 + cin as u128;
             if op != BinOp::SubC {
                 *carry = ((full >> bits) & 1) as u64;
             }
@@ -194,16 +196,15 @@ pub fn int_bin(op: BinOp, ty: Ty, sat: bool, a: u64, b: u64, carry: &mut u64) ->
             }
         }
         BinOp::Rem => {
+            // Remainder by zero gives all ones (measured on the H100).
             if signed {
                 if sb == 0 {
-                    sa as u64
+                    u64::MAX
                 } else {
                     sa.wrapping_rem(sb) as u64
                 }
-            } else if ub == 0 {
-                ua
             } else {
-                ua % ub
+                ua.checked_rem(ub).unwrap_or(u64::MAX)
             }
         }
         BinOp::Min => {

@@ -36,50 +36,38 @@ fn round_int(x: f64, r: Round) -> f64 {
     }
 }
 
-/// Integer → f32 with rounding mode `r`, exact for all 64-bit inputs.
-fn int_to_f32(v: i128, r: Round) -> f32 {
-    let near = v as f32;
-    if r == Round::Rn || (near as i128) == v || !near.is_finite() {
-        return near;
+/// An integer rounded to `sig` significant bits with mode `r` (exact
+/// integer arithmetic), as an f64 that holds the result exactly.
+fn int_round_sig(v: i128, sig: u32, r: Round) -> f64 {
+    let neg = v < 0;
+    let m = v.unsigned_abs();
+    let bits = 128 - m.leading_zeros();
+    if bits <= sig {
+        return v as f64;
     }
-    let n = near as f64 as i128;
-    let up = |f: f32| if f >= 0.0 { f32::from_bits(f.to_bits() + 1) } else { f32::from_bits(f.to_bits() - 1) };
-    let down = |f: f32| if f > 0.0 { f32::from_bits(f.to_bits() - 1) } else { f32::from_bits(f.to_bits() + 1) };
-    match r {
-        Round::Rz => {
-            if n.abs() > v.abs() {
-                if near > 0.0 {
-                    down(near)
-                } else {
-                    -down(-near)
-                }
-            } else {
-                near
-            }
+    let mut shift = bits - sig;
+    let mut q = m >> shift;
+    let rem = m & ((1u128 << shift) - 1);
+    let half = 1u128 << (shift - 1);
+    let up = match r {
+        Round::Rn => rem > half || (rem == half && q & 1 == 1),
+        Round::Rna => rem >= half,
+        Round::Rz => false,
+        Round::Rm => neg && rem != 0,
+        Round::Rp => !neg && rem != 0,
+    };
+    if up {
+        q += 1;
+        if q >> sig != 0 {
+            q >>= 1;
+            shift += 1;
         }
-        Round::Rm => {
-            if n > v {
-                if near > 0.0 {
-                    down(near)
-                } else {
-                    up(near)
-                }
-            } else {
-                near
-            }
-        }
-        Round::Rp => {
-            if n < v {
-                if near >= 0.0 {
-                    up(near)
-                } else {
-                    down(near)
-                }
-            } else {
-                near
-            }
-        }
-        _ => near,
+    }
+    let mag = q as f64 * 2f64.powi(shift as i32);
+    if neg {
+        -mag
+    } else {
+        mag
     }
 }
 
@@ -100,11 +88,15 @@ pub fn convert(dty: Ty, sty: Ty, round: Round, int_round: bool, ftz: bool, sat: 
                 Some(x) if int_round => round_int(x, round),
                 Some(x) => x,
                 None => {
-                    if dty == Ty::F32 {
-                        let r = int_to_f32(src_i, round);
-                        return out32(r, FMods { sat, ftz, ..Default::default() });
-                    }
-                    src_i as f64
+                    // Round the integer to the destination's precision first
+                    // (exact); the format rounding below then only handles range.
+                    let sig = match dty {
+                        Ty::F64 => 53,
+                        Ty::F32 => 24,
+                        Ty::F16 => 11,
+                        _ => 8,
+                    };
+                    int_round_sig(src_i, sig, round)
                 }
             };
             let v = if sat && dty != Ty::F64 {
@@ -124,6 +116,16 @@ pub fn convert(dty: Ty, sty: Ty, round: Round, int_round: bool, ftz: bool, sat: 
                     out32(r, FMods { ftz, ..Default::default() })
                 }
                 Ty::F64 => out64(v, FMods { sat, ..Default::default() }),
+                // NaN keeps its sign and top payload bits, made quiet
+                // (measured on the H100: 0x7fa00000 → 0x7f00).
+                Ty::F16 if v.is_nan() => {
+                    let b = v.to_bits();
+                    ((b >> 48) & 0x8000) | 0x7e00 | ((b >> 42) & 0x3ff)
+                }
+                Ty::BF16 if v.is_nan() => {
+                    let b = v.to_bits();
+                    ((b >> 48) & 0x8000) | 0x7fc0 | ((b >> 45) & 0x7f)
+                }
                 Ty::F16 => super::half::round_fmt(v, super::half::F16, mode),
                 _ => super::half::round_fmt(v, super::half::BF16, mode),
             }

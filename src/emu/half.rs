@@ -149,7 +149,7 @@ fn finish(x: f64, fmt: Fmt, f: FMods) -> u64 {
         if x.is_nan() {
             0.0
         } else {
-            x.clamp(0.0, 1.0)
+            x.clamp(0.0, 1.0) + 0.0
         }
     } else {
         x

@@ -313,6 +313,9 @@ pub enum Op {
         b: Src,
         c: Src,
     },
+    /// `mad.hi.sat.s32` / `mad24.hi.sat.s32`: the high part of a×b plus c,
+    /// saturated to the s32 range.
+    MadSat { hi24: bool, d: Reg, a: Src, b: Src, c: Src },
     /// `sad`: c + |a − b|.
     Sad {
         ty: Ty,
@@ -366,7 +369,10 @@ pub enum Op {
         c: Src,
     },
     /// Predicate logic: `and/or/xor.pred`, with negation of operands.
+    /// `and/or/xor.pred d, a, b` with `!` on either source (`na`, `nb`).
     PredLogic {
+        na: bool,
+        nb: bool,
         op: BoolOp,
         d: Reg,
         a: Src,

@@ -379,6 +379,15 @@ impl Warp {
                     self.map1(mask, d, a, |x| alu::int_un(op, ty, x));
                 }
             }
+            Op::MadSat { hi24, d, a, b, c } => self.map3(mask, d, a, b, c, |x, y, z| {
+                let hi = if hi24 {
+                    let (x, y) = (((x as i32) << 8 >> 8) as i64, ((y as i32) << 8 >> 8) as i64);
+                    (x * y) >> 16
+                } else {
+                    ((x as i32 as i64) * (y as i32 as i64)) >> 32
+                };
+                (hi + z as i32 as i64).clamp(i32::MIN as i64, i32::MAX as i64) as i32 as i64 as u64
+            }),
             Op::Mad { hi, wide, cc, ty, d, a, b, c } => {
                 for l in lanes(mask) {
                     let (x, y, z) = (self.v(a, l), self.v(b, l), self.v(c, l));
@@ -506,8 +515,8 @@ impl Warp {
                     y
                 }
             }),
-            Op::PredLogic { op, d, a, b } => {
-                self.map2(mask, d, a, b, |x, y| alu::boolop(op, x & 1 != 0, y & 1 != 0) as u64)
+            Op::PredLogic { op, d, a, b, na, nb } => {
+                self.map2(mask, d, a, b, |x, y| alu::boolop(op, (x & 1 != 0) ^ na, (y & 1 != 0) ^ nb) as u64)
             }
             Op::PredNot { d, a } => self.map1(mask, d, a, |x| (x & 1 == 0) as u64),
             Op::Cvt { dty, sty, round, int_round, ftz, sat, d, a } => {

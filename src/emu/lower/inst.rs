@@ -243,10 +243,7 @@ impl InstLowering<'_, '_> {
                     let d = self.dst(&ops[0])?;
                     let (a, na) = self.pred_src(&ops[1])?;
                     let (b, nb) = self.pred_src(&ops[2])?;
-                    if na || nb {
-                        return err(line, "negated operands of predicate logic are not supported");
-                    }
-                    Op::PredLogic { op: bop, d, a, b }
+                    Op::PredLogic { op: bop, d, a, b, na, nb }
                 } else {
                     let bop = match op {
                         "and" => BinOp::And,
@@ -313,6 +310,10 @@ impl InstLowering<'_, '_> {
                     let c = self.src(&ops[3], cty)?;
                     // cc: bit 0 = writes CC.CF (.cc), bit 1 = reads it (madc).
                     let cc = (m.has("cc") as u8) | (((op == "madc") as u8) << 1);
+                    if m.has("sat") {
+                        // mad.hi.sat.s32: the sum saturates to the s32 range.
+                        return Ok(Op::MadSat { hi24: false, d, a, b, c });
+                    }
                     Op::Mad { hi: m.has("hi"), wide, cc, ty, d, a, b, c }
                 }
             }
@@ -325,6 +326,8 @@ impl InstLowering<'_, '_> {
                 let c = self.src(&ops[3], ty)?;
                 if op == "sad" {
                     Op::Sad { ty, d, a, b, c }
+                } else if m.has("sat") {
+                    Op::MadSat { hi24: true, d, a, b, c }
                 } else {
                     Op::Mad24 { hi: m.has("hi"), ty, d, a, b, c }
                 }
@@ -362,8 +365,13 @@ impl InstLowering<'_, '_> {
                 let d = self.dst(&ops[0])?;
                 let a = self.src(&ops[1], ty)?;
                 let b = self.src(&ops[2], ty)?;
-                let c = self.src(&ops[3], Ty::Pred)?;
-                Op::Selp { d, a, b, c }
+                // `selp d, a, b, !c` is `selp d, b, a, c`.
+                let (c, neg) = self.pred_src(&ops[3])?;
+                if neg {
+                    Op::Selp { d, a: b, b: a, c }
+                } else {
+                    Op::Selp { d, a, b, c }
+                }
             }
             "slct" => {
                 need!(4);
