@@ -45,7 +45,8 @@ fn ftz64(x: f64, ftz: bool) -> f64 {
 
 /// Canonical NaN the GPU produces for f32 (PTX ISA §9.7.3: NaN results are 0x7fffffff).
 pub const NAN32: u32 = 0x7fff_ffff;
-pub const NAN64: u64 = 0x7fff_ffff_ffff_ffff;
+/// Canonical f64 NaN on the H100 (measured): 0x7ff8000000000000.
+pub const NAN64: u64 = 0x7ff8_0000_0000_0000;
 
 fn sat32(x: f32) -> f32 {
     if x.is_nan() {
@@ -77,11 +78,9 @@ pub(super) fn out64(x: f64, f: FMods) -> u64 {
     } else {
         x
     };
-    if x.is_nan() {
-        NAN64
-    } else {
-        x.to_bits()
-    }
+    // f64 NaNs propagate as the host's do (first NaN operand, made quiet;
+    // invalid operations give 0xfff8…), which is what the H100 records.
+    x.to_bits()
 }
 
 /// min/max with PTX semantics: a NaN operand yields the other operand; with
@@ -243,8 +242,9 @@ pub fn int_bin(op: BinOp, ty: Ty, sat: bool, a: u64, b: u64, carry: &mut u64) ->
             }
         }
         BinOp::Bmsk => {
-            let pos = (a as u32).min(32);
-            let len = (b as u32).min(32);
+            // `.wrap` (carried in `sat` = false) takes both operands mod 32;
+            // `.clamp` limits them to 32.
+            let (pos, len) = if sat { ((a as u32).min(32), (b as u32).min(32)) } else { (a as u32 & 31, b as u32 & 31) };
             let m = if len >= 32 { u32::MAX } else { (1u32 << len) - 1 };
             if pos >= 32 {
                 0
@@ -339,6 +339,9 @@ fn f64_rounded(op: ROp, r: Round, x: f64, y: f64) -> f64 {
     if r == Round::Rn || r == Round::Rna || !q.is_finite() {
         return q;
     }
+    if q == 0.0 && matches!(op, ROp::Add | ROp::Sub) {
+        return zero_sum_sign(x, if op == ROp::Sub { -y } else { y }, r);
+    }
     // The sign of (exact − q).
     let err = match op {
         ROp::Add => two_sum(x, y).1,
@@ -353,6 +356,19 @@ fn f64_rounded(op: ROp, r: Round, x: f64, y: f64) -> f64 {
         Round::Rz if q > 0.0 && err < 0.0 => q.next_down(),
         Round::Rz if q < 0.0 && err > 0.0 => q.next_up(),
         _ => q,
+    }
+}
+
+/// The zero that an exactly-zero sum `x + y` gives in a directed mode
+/// (IEEE 754 §6.3): −0 when rounding toward −∞ unless both are +0, else +0
+/// unless both are −0.
+fn zero_sum_sign(x: f64, y: f64, r: Round) -> f64 {
+    let both_neg = x.is_sign_negative() && y.is_sign_negative();
+    let both_pos = x.is_sign_positive() && y.is_sign_positive();
+    if both_neg || (r == Round::Rm && !both_pos) {
+        -0.0
+    } else {
+        0.0
     }
 }
 
@@ -399,6 +415,9 @@ fn f32_rounded(op: ROp, r: Round, x: f32, y: f32, z: f32) -> f32 {
         ROp::Add | ROp::Sub => {
             let yd = if op == ROp::Sub { -yd } else { yd };
             let (s, e) = two_sum(xd, yd);
+            if s == 0.0 && e == 0.0 {
+                return zero_sum_sign(xd, yd, r) as f32;
+            }
             if nan_or_inf(s as f32) && !s.is_finite() {
                 return s as f32;
             }
@@ -443,6 +462,9 @@ pub fn float_un(op: UnOp, ty: Ty, f: FMods, a: u64) -> u64 {
     if ty == Ty::F64 {
         let x = f64::from_bits(a);
         let r = match op {
+            // NaNs come back quiet (measured on the H100).
+            UnOp::Neg if x.is_nan() => return (a ^ (1 << 63)) | (1 << 51),
+            UnOp::Abs if x.is_nan() => return (a & !(1 << 63)) | (1 << 51),
             UnOp::Neg => return a ^ (1 << 63),
             UnOp::Abs => return a & !(1 << 63),
             UnOp::Sqrt => f64_rounded(ROp::Sqrt, f.round, x, 0.0),
@@ -460,14 +482,10 @@ pub fn float_un(op: UnOp, ty: Ty, f: FMods, a: u64) -> u64 {
     }
     let x = ftz32(f32_of(a), f.ftz);
     let r = match op {
-        UnOp::Neg => {
-            let v = (x.to_bits() ^ 0x8000_0000) as u64;
-            return if x.is_nan() { v } else { ftz32(f32::from_bits(v as u32), f.ftz).to_bits() as u64 };
-        }
-        UnOp::Abs => {
-            let v = (x.to_bits() & 0x7fff_ffff) as u64;
-            return if x.is_nan() { v } else { ftz32(f32::from_bits(v as u32), f.ftz).to_bits() as u64 };
-        }
+        // NaN inputs give the canonical NaN (measured on the H100).
+        UnOp::Neg | UnOp::Abs if x.is_nan() => return NAN32 as u64,
+        UnOp::Neg => return ftz32(-x, f.ftz).to_bits() as u64,
+        UnOp::Abs => return ftz32(x.abs(), f.ftz).to_bits() as u64,
         UnOp::Sqrt if f.approx => x.sqrt(),
         UnOp::Sqrt => f32_rounded(ROp::Sqrt, f.round, x, 0.0, 0.0),
         UnOp::Rcp if f.approx => 1.0 / x,
@@ -595,7 +613,8 @@ pub fn testp(class: u8, ty: Ty, a: u64) -> bool {
         1 => x.is_infinite(),
         2 => !x.is_nan(),
         3 => x.is_nan(),
-        4 => x.is_normal() && !sub,
+        // The H100 counts zero as normal (testp.normal of ±0 is true).
+        4 => x.is_finite() && !sub,
         _ => sub,
     }
 }

@@ -141,9 +141,14 @@ pub fn convert(dty: Ty, sty: Ty, round: Round, int_round: bool, ftz: bool, sat: 
                 Some(x) => {
                     // Float → integer always saturates; NaN → 0 (PTX ISA §9.7.9.21).
                     if x.is_nan() {
-                        // The H100 gives 0 for a NaN f32/f16 source, and the most
-                        // negative value for a NaN f64 source into a signed type.
-                        return if sty == Ty::F64 && dty.is_signed() { ext(lo as u64, dty) } else { 0 };
+                        // Measured on the H100: a NaN gives 0x8000000000000000 in
+                        // any 64-bit integer, 0x80000000 in a 32-bit one from an
+                        // f64 source, and 0 otherwise.
+                        return match (dty.bits(), sty) {
+                            (64, _) => 1 << 63,
+                            (32, Ty::F64) => 0x8000_0000,
+                            _ => 0,
+                        };
                     }
                     let r = round_int(x, if int_round { round } else { Round::Rz });
                     let v = if r >= hi as f64 {

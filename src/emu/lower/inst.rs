@@ -871,7 +871,11 @@ impl InstLowering<'_, '_> {
         let d = self.dst(&ops[0])?;
         let a = self.src(&ops[1], ty)?;
         let b = self.src(&ops[2], ty)?;
-        Ok(Op::Bin { op: bop, ty, f: m.fmods(), d, a, b })
+        let mut f = m.fmods();
+        if bop == BinOp::Bmsk {
+            f.sat = m.has("clamp");
+        }
+        Ok(Op::Bin { op: bop, ty, f, d, a, b })
     }
 }
 
