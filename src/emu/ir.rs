@@ -99,6 +99,9 @@ pub enum Space {
     Shared,
     /// Offsets into the thread's local memory.
     Local,
+    /// Constant memory: absolute addresses, like global (only `isspacep`
+    /// and `cvta` tell them apart).
+    Const,
     /// Offsets into the kernel parameter buffer (read-only, shared by all threads).
     Param,
     /// Offsets into the current call frame's per-thread `.param` area
@@ -530,11 +533,13 @@ pub enum Op {
         b: Src,
         c: Src,
     },
+    /// `vote.sync.mode d, {!}a, membermask`: over the active lanes in membermask.
     Vote {
         mode: VoteMode,
         d: Reg,
         a: Src,
         negate: bool,
+        members: Src,
     },
     Activemask {
         d: Reg,
@@ -648,6 +653,8 @@ pub struct Kernel {
     /// stack when the program has device functions).
     pub local_size: u32,
     pub signature: crate::ptx::KernelSignature,
+    /// `[start, end)` of the module's `.const` variables (for `isspacep.const`).
+    pub const_range: (u64, u64),
     /// `.maxntid` / `.reqntid` product if given (threads per block limit).
     pub max_threads: Option<u32>,
 }

@@ -49,6 +49,7 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
         let nthreads = cfg.block.iter().product::<u32>();
         let shared = k.shared_size + cfg.dyn_shared;
         let mut cta = Cta::new(shared, k.local_size, nthreads, params, global, [0; 3], cfg.block);
+        cta.const_range = k.const_range;
         let mut count = 0u64;
         let mut first = true;
         loop {

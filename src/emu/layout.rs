@@ -24,6 +24,8 @@ pub struct ModuleLayout {
     pub function_index: std::collections::HashMap<String, u32>,
     /// The device block holding all variables, if any (freed on unload).
     pub block: Option<u64>,
+    /// `[start, end)` of the module's `.const` variables (at the block's start).
+    pub const_range: (u64, u64),
 }
 
 /// Why module variables could not be placed.
@@ -50,10 +52,18 @@ pub fn layout_module(m: &ptx::Module, space: &mut AddressSpace, owner: usize) ->
     let mut offsets = Vec::new();
     let mut total = 0u64;
     let mut shared = 0u64;
+    // `.const` variables first, so they form one range (`isspacep.const`).
+    for v in m.variables.iter().filter(|v| v.space == StateSpace::Const) {
+        let align = v.align.unwrap_or(v.ty.size()).max(1) as u64;
+        let off = align_up(total, align);
+        total = off.saturating_add(var_size(v));
+        offsets.push((v, off));
+    }
+    let const_end = total;
     for v in &m.variables {
         let align = v.align.unwrap_or(v.ty.size()).max(1) as u64;
         match v.space {
-            StateSpace::Global | StateSpace::Const => {
+            StateSpace::Global => {
                 let off = align_up(total, align);
                 total = off.saturating_add(var_size(v));
                 offsets.push((v, off));
@@ -75,6 +85,7 @@ pub fn layout_module(m: &ptx::Module, space: &mut AddressSpace, owner: usize) ->
     }
     let base = space.alloc_for(total as usize, AllocKind::Module, owner).map_err(LayoutError::Memory)?;
     l.block = Some(base);
+    l.const_range = (base, base + const_end);
     for (v, off) in &offsets {
         l.globals.insert(v.name.clone(), (base + off, var_size(v)));
     }

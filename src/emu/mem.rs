@@ -81,11 +81,14 @@ pub struct Cta<'a> {
     pub line: u32,
     /// Device `printf` output of this CTA, printed when it finishes.
     pub printf: Vec<u8>,
+    /// The kernel's module `.const` range (for `isspacep.const`).
+    pub const_range: (u64, u64),
 }
 
 fn space_name(s: Space) -> &'static str {
     match s {
         Space::Global => "global",
+        Space::Const => "const",
         Space::Shared => "shared",
         Space::Local => "local",
         Space::Param | Space::Frame => "param",
@@ -114,6 +117,7 @@ impl<'a> Cta<'a> {
             ntid,
             line: 0,
             printf: Vec::new(),
+            const_range: (0, 0),
         }
     }
 
@@ -169,7 +173,7 @@ impl<'a> Cta<'a> {
             Space::Generic if (LOCAL_WINDOW..LOCAL_WINDOW + WINDOW_SIZE).contains(&addr) => {
                 return self.resolve(Space::Local, addr - LOCAL_WINDOW, size, thread, what)
             }
-            Space::Generic | Space::Global => self.global_ok(addr, s).then_some(Loc::Global(addr)),
+            Space::Generic | Space::Global | Space::Const => self.global_ok(addr, s).then_some(Loc::Global(addr)),
             Space::Shared => (addr.checked_add(s).is_some_and(|e| e <= self.shared.len() as u64))
                 .then_some(Loc::Shared(addr as usize)),
             Space::Local => (addr.checked_add(s).is_some_and(|e| e <= self.local_size as u64))
@@ -300,7 +304,10 @@ impl<'a> Cta<'a> {
         match space {
             Space::Shared => in_shared,
             Space::Local => in_local,
-            Space::Global => !in_shared && !in_local && self.global_ok(a, 1),
+            Space::Const => (self.const_range.0..self.const_range.1).contains(&a),
+            Space::Global => {
+                !in_shared && !in_local && !(self.const_range.0..self.const_range.1).contains(&a) && self.global_ok(a, 1)
+            }
             _ => false,
         }
     }

@@ -909,20 +909,22 @@ impl Warp {
                     }
                 }
             }
-            Op::Vote { mode, d, a, negate } => {
-                let mut ballot = 0u32;
+            Op::Vote { mode, d, a, negate, members } => {
+                let mut pred = 0u32;
                 for l in lanes(mask) {
                     if (self.v(a, l) & 1 != 0) ^ negate {
-                        ballot |= 1 << l;
+                        pred |= 1 << l;
                     }
                 }
-                let v = match mode {
-                    VoteMode::Ballot => ballot as u64,
-                    VoteMode::All => (ballot == mask) as u64,
-                    VoteMode::Any => (ballot != 0) as u64,
-                    VoteMode::Uni => (ballot == mask || ballot == 0) as u64,
-                };
                 for l in lanes(mask) {
+                    let group = mask & self.v(members, l) as u32;
+                    let ballot = pred & group;
+                    let v = match mode {
+                        VoteMode::Ballot => ballot as u64,
+                        VoteMode::All => (ballot == group) as u64,
+                        VoteMode::Any => (ballot != 0) as u64,
+                        VoteMode::Uni => (ballot == group || ballot == 0) as u64,
+                    };
                     self.set(d, l, v);
                 }
             }

@@ -441,7 +441,7 @@ impl InstLowering<'_, '_> {
                 need!(2);
                 let d = self.dst(&ops[0])?;
                 let a = self.src(&ops[1], Ty::U64)?;
-                Op::IsSpace { space: m.space(), d, a }
+                Op::IsSpace { space: if m.has("const") { Space::Const } else { m.space() }, d, a }
             }
             "bfe" => {
                 need!(4);
@@ -838,7 +838,12 @@ impl InstLowering<'_, '_> {
                 };
                 let d = self.dst(&ops[0])?;
                 let (a, negate) = self.pred_src(&ops[1])?;
-                Op::Vote { mode, d, a, negate }
+                // The non-.sync form has no member mask: the whole warp.
+                let members = match ops.get(2) {
+                    Some(o) => self.src(o, Ty::U32)?,
+                    None => Src::Imm(u32::MAX as u64),
+                };
+                Op::Vote { mode, d, a, negate, members }
             }
             "activemask" => {
                 need!(1);

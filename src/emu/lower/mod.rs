@@ -284,6 +284,7 @@ pub fn lower_module(m: &ptx::Module, module: &ModuleLayout) -> LResult<LoweredMo
             shared_size: l.shared_size,
             local_size: align_up(l.info.local_size, 16).saturating_add(stack),
             signature,
+            const_range: module.const_range,
             max_threads: l.max_threads,
         });
     }
@@ -343,6 +344,7 @@ fn lower_function(
     let mut local_size = 0u32;
     let mut n_inst = 0u32;
     let mut dynamic: Vec<String> = module.dyn_shared.iter().cloned().collect();
+    let mut param_slots: Vec<(u32, u32)> = Vec::new();
     for s in &flat {
         match s {
             Statement::Decl(d) => match d.space {
@@ -359,11 +361,14 @@ fn lower_function(
                     local_size = off.saturating_add(clamp32(var_size(d)));
                     cx.syms.insert(d.name.clone(), SymVal::Local(off));
                 }
+                // Call arguments: each declaration gets its own slot, bound
+                // in pass 2 within its block (every call sequence reuses
+                // names like `param0` with different sizes).
                 StateSpace::Param => {
                     let size = clamp32(var_size(d)).max(d.ty.size());
                     let off = align_up(psize, d.align.unwrap_or(d.ty.size()));
                     psize = off.saturating_add(size);
-                    cx.syms.insert(d.name.clone(), SymVal::Frame(off, size));
+                    param_slots.push((off, size));
                 }
                 _ => {}
             },
@@ -388,15 +393,24 @@ fn lower_function(
     // assembly reuses names like `p` in every block) and instructions.
     let mut code = Vec::with_capacity(n_inst as usize + 1);
     let mut scopes: Vec<Vec<RegBinding>> = vec![Vec::new()];
+    let mut sym_scopes: Vec<Vec<(String, Option<SymVal>)>> = vec![Vec::new()];
+    let mut next_param = param_slots.into_iter();
     let mut items = Vec::new();
     walk(body, &mut items);
     for item in items {
         let ins = match item {
             Item::Enter => {
                 scopes.push(Vec::new());
+                sym_scopes.push(Vec::new());
                 continue;
             }
             Item::Leave => {
+                for (name, prev) in sym_scopes.pop().unwrap_or_default().into_iter().rev() {
+                    match prev {
+                        Some(v) => cx.syms.insert(name, v),
+                        None => cx.syms.remove(&name),
+                    };
+                }
                 for (name, reg, range) in scopes.pop().unwrap_or_default().into_iter().rev() {
                     match reg {
                         Some(r) => cx.regs.insert(name.clone(), r),
@@ -417,6 +431,14 @@ fn lower_function(
                 cx.regs.remove(&d.name);
                 cx.ranges.remove(&d.name);
                 cx.declare_regs(d);
+                continue;
+            }
+            Item::Stmt(Statement::Decl(d)) if d.space == StateSpace::Param => {
+                let Some((off, size)) = next_param.next() else { continue };
+                let prev = cx.syms.insert(d.name.clone(), SymVal::Frame(off, size));
+                if let Some(scope) = sym_scopes.last_mut() {
+                    scope.push((d.name.clone(), prev));
+                }
                 continue;
             }
             Item::Stmt(Statement::Instr(ins)) => ins,
