@@ -30,16 +30,20 @@ pub fn read_cstr(r: &mut impl DeviceReader, addr: u64) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Formats one `printf` call. Returns the text, or `None` if the format or
-/// an argument could not be read.
-pub fn format(r: &mut impl DeviceReader, fmt_addr: u64, args_addr: u64) -> Option<Vec<u8>> {
+/// Formats one `printf` call. Returns the text and the number of arguments
+/// it consumed (what device `printf` returns on the H100), or `None` if the
+/// format or an argument could not be read. As on the H100, a conversion
+/// with a `.*` precision is printed literally and consumes nothing.
+pub fn format(r: &mut impl DeviceReader, fmt_addr: u64, args_addr: u64) -> Option<(Vec<u8>, u32)> {
     let fmt = read_cstr(r, fmt_addr)?;
     let mut out = Vec::new();
     let mut argp = args_addr;
+    let mut consumed = 0u32;
     let mut next_arg = |r: &mut dyn FnMut(u64, u32) -> Option<u64>, size: u32| -> Option<u64> {
         argp = argp.div_ceil(size as u64) * size as u64;
         let v = r(argp, size)?;
         argp += size as u64;
+        consumed += 1;
         Some(v)
     };
     let mut i = 0;
@@ -53,6 +57,20 @@ pub fn format(r: &mut impl DeviceReader, fmt_addr: u64, args_addr: u64) -> Optio
         // Parse %[flags][width][.precision][length]conversion.
         let start = i;
         i += 1;
+        if literal_star_precision(&fmt[i..]) {
+            // Print the whole conversion as written.
+            let mut j = i;
+            while j < fmt.len() && !fmt[j].is_ascii_alphabetic() && fmt[j] != b'%' {
+                j += 1;
+            }
+            while j < fmt.len() && b"hlLqjzt".contains(&fmt[j]) {
+                j += 1;
+            }
+            let end = (j + 1).min(fmt.len());
+            out.extend_from_slice(&fmt[start..end]);
+            i = end;
+            continue;
+        }
         while i < fmt.len() && b"-+ #0'".contains(&fmt[i]) {
             i += 1;
         }
@@ -126,7 +144,16 @@ pub fn format(r: &mut impl DeviceReader, fmt_addr: u64, args_addr: u64) -> Optio
         };
         out.extend(piece?);
     }
-    Some(out)
+    Some((out, consumed))
+}
+
+/// Whether the conversion starting after a `%` has a `.*` precision.
+fn literal_star_precision(rest: &[u8]) -> bool {
+    let mut i = 0;
+    while i < rest.len() && (b"-+ #0'*".contains(&rest[i]) || rest[i].is_ascii_digit()) {
+        i += 1;
+    }
+    rest.get(i) == Some(&b'.') && rest.get(i + 1) == Some(&b'*')
 }
 
 /// The spec without its length modifier and conversion.
@@ -254,7 +281,7 @@ mod tests {
             mem[p..p + size].copy_from_slice(&v.to_le_bytes()[..size]);
             p += size;
         }
-        String::from_utf8(format(&mut Mem(mem), 0, 1024).expect("formats")).expect("utf8")
+        String::from_utf8(format(&mut Mem(mem), 0, 1024).expect("formats").0).expect("utf8")
     }
 
     #[test]
@@ -265,5 +292,7 @@ mod tests {
         assert_eq!(run("[%s] [%10s]", &[(0, 0), (0, 1)], &["hi", "there"]), "[hi] [     there]");
         assert_eq!(run("%c%c %*d", &[(4, 65), (4, 66), (4, 6), (4, 42)], &[]), "AB     42");
         assert_eq!(run("%hhd %hu", &[(4, 0x1ff), (4, 0x1_0001)], &[]), "-1 1");
+        // As on the H100: a `.*` precision is printed literally, consuming nothing.
+        assert_eq!(run("[%*d][%.*f][%*.*f][%d]", &[(4, 4), (4, 7), (4, 9)], &[]), "[   7][%.*f][%*.*f][9]");
     }
 }

@@ -116,9 +116,9 @@ impl Warp {
                     };
                     let text = printf::format(&mut ThreadView { cta, thread }, fmt, argp);
                     let n = match text {
-                        Some(t) => {
+                        Some((t, consumed)) => {
                             cta.printf.extend_from_slice(&t);
-                            args.len() as u64
+                            consumed as u64
                         }
                         None => u64::MAX,
                     };
