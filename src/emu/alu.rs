@@ -80,7 +80,11 @@ pub(super) fn out64(x: f64, f: FMods) -> u64 {
     };
     // f64 NaNs propagate as the host's do (first NaN operand, made quiet;
     // invalid operations give 0xfff8…), which is what the H100 records.
-    x.to_bits()
+    if x.is_nan() {
+        x.to_bits() | (1 << 51)
+    } else {
+        x.to_bits()
+    }
 }
 
 /// min/max with PTX semantics: a NaN operand yields the other operand; with
@@ -281,7 +285,7 @@ pub fn float_bin(op: BinOp, ty: Ty, f: FMods, a: u64, b: u64) -> u64 {
             BinOp::Div => f64_rounded(ROp::Div, f.round, x, y),
             BinOp::Min => fminmax64(x, y, false, f.nan),
             BinOp::Max => fminmax64(x, y, true, f.nan),
-            BinOp::Copysign => y.copysign(x),
+            BinOp::Copysign => return (b & !(1 << 63)) | (a & (1 << 63)),
             _ => return 0,
         };
         return out64(ftz64(r, false), f);
@@ -300,7 +304,8 @@ pub fn float_bin(op: BinOp, ty: Ty, f: FMods, a: u64, b: u64) -> u64 {
         }
         BinOp::Min => fminmax32(x, y, false, f.nan),
         BinOp::Max => fminmax32(x, y, true, f.nan),
-        BinOp::Copysign => y.copysign(x),
+        // A bit operation: NaN payloads pass through (measured on the H100).
+        BinOp::Copysign => return (b & 0x7fff_ffff) | (a & 0x8000_0000),
         _ => return 0,
     };
     out32(r, f)
@@ -336,8 +341,22 @@ fn f64_rounded(op: ROp, r: Round, x: f64, y: f64) -> f64 {
         ROp::Div => x / y,
         _ => x.sqrt(),
     };
-    if r == Round::Rn || r == Round::Rna || !q.is_finite() {
+    if r == Round::Rn || r == Round::Rna || q.is_nan() {
         return q;
+    }
+    if q.is_infinite() {
+        // Overflow of finite operands rounds to the largest finite value
+        // toward zero (and on the mode's other side).
+        let finite_in = x.is_finite() && (y.is_finite() || op == ROp::Sqrt);
+        let div_by_zero = op == ROp::Div && y == 0.0;
+        if !finite_in || div_by_zero {
+            return q;
+        }
+        return match (r, q > 0.0) {
+            (Round::Rz, true) | (Round::Rm, true) => f64::MAX,
+            (Round::Rz, false) | (Round::Rp, false) => f64::MIN,
+            _ => q,
+        };
     }
     if q == 0.0 && matches!(op, ROp::Add | ROp::Sub) {
         return zero_sum_sign(x, if op == ROp::Sub { -y } else { y }, r);
@@ -444,6 +463,9 @@ fn f32_rounded(op: ROp, r: Round, x: f32, y: f32, z: f32) -> f32 {
             let (s, e) = two_sum(xd * yd, zd);
             if !s.is_finite() {
                 return s as f32;
+            }
+            if s == 0.0 && e == 0.0 {
+                return zero_sum_sign(xd * yd, zd, r) as f32;
             }
             directed32(s, r, |c| vs_sum(c, s, e))
         }

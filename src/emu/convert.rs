@@ -111,6 +111,11 @@ pub fn convert(dty: Ty, sty: Ty, round: Round, int_round: bool, ftz: bool, sat: 
             // Integer rounding (`.rni` …) already produced an exact value.
             let mode = if int_round { Round::Rn } else { round };
             match dty {
+                // An f64 NaN keeps its sign and top payload bits, made quiet.
+                Ty::F32 if v.is_nan() && sty == Ty::F64 => {
+                    let b = v.to_bits();
+                    ((b >> 32) & 0x8000_0000) | 0x7fc0_0000 | ((b >> 29) & 0x7f_ffff)
+                }
                 Ty::F32 => {
                     let r = f32::from_bits(super::half::round_fmt(v, super::half::F32, mode) as u32);
                     out32(r, FMods { ftz, ..Default::default() })
