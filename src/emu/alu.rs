@@ -710,20 +710,21 @@ pub fn fns(mask: u32, base: u32, offset: i32) -> u32 {
 /// `bfe` (PTX ISA §9.7.1.17).
 pub fn bfe(ty: Ty, a: u64, pos: u64, len: u64) -> u64 {
     let bits = ty.bits() as u64;
-    let pos = pos & 0xff;
-    let len = len & 0xff;
+    // The ISA takes 8 bits of each; the H100 does so for 32-bit types but
+    // uses the whole 32-bit operands for 64-bit ones (measured).
+    let (pos, len) = if bits == 64 { (pos & 0xffff_ffff, len & 0xffff_ffff) } else { (pos & 0xff, len & 0xff) };
     let signed = ty.is_signed();
     let sa = ext(a, ty);
     let msb = bits - 1;
     let sbit = if !signed || len == 0 {
         false
     } else {
-        let i = (pos + len - 1).min(msb);
+        let i = (pos.saturating_add(len) - 1).min(msb);
         (sa >> i) & 1 != 0
     };
     let mut d = 0u64;
     for i in 0..bits {
-        let bit = if i < len && pos + i <= msb { (sa >> (pos + i)) & 1 != 0 } else { sbit };
+        let bit = if i < len && pos.saturating_add(i) <= msb { (sa >> (pos + i)) & 1 != 0 } else { sbit };
         if bit {
             d |= 1 << i;
         }
@@ -734,8 +735,7 @@ pub fn bfe(ty: Ty, a: u64, pos: u64, len: u64) -> u64 {
 /// `bfi` (PTX ISA §9.7.1.18): insert the low `len` bits of `f` into `b` at `pos`.
 pub fn bfi(ty: Ty, f: u64, b: u64, pos: u64, len: u64) -> u64 {
     let bits = ty.bits() as u64;
-    let pos = pos & 0xff;
-    let len = len & 0xff;
+    let (pos, len) = if bits == 64 { (pos & 0xffff_ffff, len & 0xffff_ffff) } else { (pos & 0xff, len & 0xff) };
     let mut d = b;
     for i in 0..len {
         if pos + i >= bits {
