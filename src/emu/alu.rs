@@ -302,6 +302,14 @@ pub fn float_bin(op: BinOp, ty: Ty, f: FMods, a: u64, b: u64) -> u64 {
                 f32_rounded(ROp::Div, f.round, x, y, 0.0)
             }
         }
+        BinOp::Min | BinOp::Max if f.xorsign => {
+            let sign = (x.to_bits() ^ y.to_bits()) & 0x8000_0000;
+            let r = fminmax32(x.abs(), y.abs(), op == BinOp::Max, f.nan);
+            if r.is_nan() {
+                return NAN32 as u64;
+            }
+            f32::from_bits(r.to_bits() | sign)
+        }
         BinOp::Min => fminmax32(x, y, false, f.nan),
         BinOp::Max => fminmax32(x, y, true, f.nan),
         // A bit operation: NaN payloads pass through (measured on the H100).
@@ -513,8 +521,9 @@ pub fn float_un(op: UnOp, ty: Ty, f: FMods, a: u64) -> u64 {
         UnOp::Rcp if f.approx => 1.0 / x,
         UnOp::Rcp => f32_rounded(ROp::Div, f.round, 1.0, x, 0.0),
         UnOp::Rsqrt => 1.0 / x.sqrt(),
-        UnOp::Sin => x.sin(),
-        UnOp::Cos => x.cos(),
+        UnOp::Sin => approx_sincos(x, false),
+        UnOp::Cos => approx_sincos(x, true),
+        
         UnOp::Lg2 => x.log2(),
         UnOp::Ex2 => x.exp2(),
         UnOp::Tanh => x.tanh(),
@@ -541,6 +550,19 @@ pub fn fma32(f: FMods, a: u64, b: u64, c: u64) -> u64 {
 pub fn fma64(f: FMods, a: u64, b: u64, c: u64) -> u64 {
     let r = f64::from_bits(a).mul_add(f64::from_bits(b), f64::from_bits(c));
     out64(r, f)
+}
+
+/// `sin.approx.f32` / `cos.approx.f32` as the hardware computes them: the
+/// argument is reduced in turns with one f32 multiply by 1/(2π) (its
+/// rounding error is what makes large arguments less accurate on the GPU),
+/// then the fraction of a turn is evaluated accurately.
+fn approx_sincos(x: f32, cos: bool) -> f32 {
+    if !x.is_finite() {
+        return f32::NAN;
+    }
+    let turns = x * (1.0 / (2.0 * std::f32::consts::PI));
+    let frac = (turns - turns.round()) as f64 * 2.0 * std::f64::consts::PI;
+    (if cos { frac.cos() } else { frac.sin() }) as f32
 }
 
 /// Integer unary operations.

@@ -123,6 +123,8 @@ pub fn convert(dty: Ty, sty: Ty, round: Round, int_round: bool, ftz: bool, sat: 
                 Ty::F64 => out64(v, FMods { sat, ..Default::default() }),
                 // NaN keeps its sign and top payload bits, made quiet
                 // (measured on the H100: 0x7fa00000 → 0x7f00).
+                // From f32 or f16 sources the H100 gives the canonical NaN.
+                Ty::F16 | Ty::BF16 if v.is_nan() && sty != Ty::F64 => 0x7fff,
                 Ty::F16 if v.is_nan() => {
                     let b = v.to_bits();
                     ((b >> 48) & 0x8000) | 0x7e00 | ((b >> 42) & 0x3ff)

@@ -206,6 +206,16 @@ pub fn bin(op: BinOp, ty: Ty, f: FMods, a: u64, b: u64) -> u64 {
             BinOp::Add => finish(fx + fy, fmt, f),
             BinOp::Sub => finish(fx - fy, fmt, f),
             BinOp::MulLo => finish(fx * fy, fmt, f),
+            BinOp::Min | BinOp::Max if f.xorsign => {
+                // min/max.xorsign.abs: compare magnitudes; sign = XOR of the signs.
+                let sign = (x ^ y) & fmt.sign_bit();
+                let r = minmax(x & !fmt.sign_bit(), y & !fmt.sign_bit(), fmt, op == BinOp::Max, f.nan);
+                if to_f64(r, fmt).is_nan() {
+                    fmt.nan()
+                } else {
+                    r | sign
+                }
+            }
             BinOp::Min => minmax(x, y, fmt, false, f.nan),
             BinOp::Max => minmax(x, y, fmt, true, f.nan),
             _ => fmt.nan(),
@@ -230,6 +240,8 @@ pub fn un(op: UnOp, ty: Ty, f: FMods, a: u64) -> u64 {
     per_half(ty, a, 0, 0, |x, _, _| {
         let x = flush_in(x, fmt, f.ftz);
         match op {
+            // NaN inputs give the canonical NaN (measured on the H100).
+            UnOp::Neg | UnOp::Abs if to_f64(x, fmt).is_nan() => fmt.nan(),
             UnOp::Neg => x ^ fmt.sign_bit(),
             UnOp::Abs => x & !fmt.sign_bit(),
             UnOp::Ex2 => finish((to_f64(x, fmt) as f32).exp2() as f64, fmt, FMods { round: Round::Rn, ..f }),

@@ -228,6 +228,8 @@ pub struct FMods {
     pub relu: bool,
     /// `min/max.xorsign.abs`: compare magnitudes; the sign is the XOR of the inputs' signs.
     pub xorsign: bool,
+    /// `.satfinite`: out-of-range results become the largest finite value.
+    pub satfinite: bool,
 }
 
 /// Atomic operations (PTX ISA §9.7.13.5).

@@ -544,8 +544,17 @@ impl Warp {
                 self.map2(mask, d, a, b, |x, y| {
                     let one = |v: u64| {
                         let v = f32::from_bits(v as u32) as f64;
-                        let v = if f.relu && !v.is_nan() && v < 0.0 { 0.0 } else { v };
-                        half::round_fmt(v, fmt, f.round)
+                        if v.is_nan() {
+                            return fmt.nan();
+                        }
+                        let v = if f.relu && v <= 0.0 { 0.0 } else { v };
+                        let r = half::round_fmt(v, fmt, f.round);
+                        // .satfinite: infinities become the largest finite value.
+                        if f.satfinite && half::to_f64(r, fmt).is_infinite() {
+                            half::round_fmt(v.signum() * f64::MAX, fmt, Round::Rz)
+                        } else {
+                            r
+                        }
                     };
                     (one(x) << 16) | one(y)
                 })

@@ -130,6 +130,7 @@ impl<'a> Mods<'a> {
             nan: self.has("NaN"),
             relu: self.has("relu"),
             xorsign: self.has("xorsign"),
+            satfinite: self.has("satfinite"),
         }
     }
     pub(super) fn space(&self) -> Space {
