@@ -103,7 +103,7 @@ pub fn convert(dty: Ty, sty: Ty, round: Round, int_round: bool, ftz: bool, sat: 
                 if v.is_nan() {
                     0.0
                 } else {
-                    v.clamp(0.0, 1.0)
+                    v.clamp(0.0, 1.0) + 0.0
                 }
             } else {
                 v

@@ -71,6 +71,12 @@ pub enum Special {
     GlobalTimer,
     GlobalTimerLo,
     GlobalTimerHi,
+    /// `%reserved_smem_offset_*`: the shared-memory region reserved for the
+    /// system (cooperative groups), placed after the kernel's own shared
+    /// memory; the value is the region's start plus this offset.
+    Reserved(u32),
+    /// `%reserved_smem_offset_cap`: the reserved region's size.
+    ReservedCap,
     /// Constant 0 and 1 (cluster registers of a cluster of one CTA).
     Zero,
     One,

@@ -47,7 +47,7 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
     let executed = AtomicU64::new(0);
     let work = || {
         let nthreads = cfg.block.iter().product::<u32>();
-        let shared = k.shared_size + cfg.dyn_shared;
+        let shared = (k.shared_size + cfg.dyn_shared).div_ceil(16) * 16 + RESERVED_SMEM;
         let mut cta = Cta::new(shared, k.local_size, nthreads, params, global, [0; 3], cfg.block);
         cta.const_range = k.const_range;
         let mut count = 0u64;
@@ -96,6 +96,10 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
         None => Ok(LaunchStats { thread_instructions: executed.into_inner() }),
     }
 }
+
+/// Bytes of system-reserved shared memory after each CTA's own (for
+/// `%reserved_smem_offset_*`, used by cooperative groups).
+pub const RESERVED_SMEM: u32 = 1024;
 
 /// Polls of incomplete mbarriers allowed per CTA before the launch is
 /// declared stuck.

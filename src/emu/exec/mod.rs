@@ -192,6 +192,8 @@ impl Warp {
                     _ => t,
                 };
             }
+            Special::Reserved(off) => e.total_smem.div_ceil(16) * 16 + off,
+            Special::ReservedCap => crate::emu::launch::RESERVED_SMEM,
             Special::Zero => 0,
             Special::One => 1,
             Special::DynamicSmemSize => e.dyn_smem,
