@@ -28,8 +28,8 @@ use once_cell::sync::Lazy;
 mod bodies {
     use super::super::generated::types::*;
     use super::super::{
-        context as ctx, device as dev, error as err, event as ev, launch as ln, library as lib, memcpy as mc, memory as mem,
-        module as md, pool, proc_address as pa, stream as st, CuResult,
+        context as ctx, device as dev, error as err, event as ev, launch as ln, library as lib, memcpy as mc,
+        memory as mem, module as md, pool, proc_address as pa, stream as st, CuResult,
     };
     pub(super) use super::stubs::*;
 

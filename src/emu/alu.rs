@@ -248,7 +248,8 @@ pub fn int_bin(op: BinOp, ty: Ty, sat: bool, a: u64, b: u64, carry: &mut u64) ->
         BinOp::Bmsk => {
             // `.wrap` (carried in `sat` = false) takes both operands mod 32;
             // `.clamp` limits them to 32.
-            let (pos, len) = if sat { ((a as u32).min(32), (b as u32).min(32)) } else { (a as u32 & 31, b as u32 & 31) };
+            let (pos, len) =
+                if sat { ((a as u32).min(32), (b as u32).min(32)) } else { (a as u32 & 31, b as u32 & 31) };
             let m = if len >= 32 { u32::MAX } else { (1u32 << len) - 1 };
             if pos >= 32 {
                 0
@@ -523,7 +524,7 @@ pub fn float_un(op: UnOp, ty: Ty, f: FMods, a: u64) -> u64 {
         UnOp::Rsqrt => 1.0 / x.sqrt(),
         UnOp::Sin => approx_sincos(x, false),
         UnOp::Cos => approx_sincos(x, true),
-        
+
         UnOp::Lg2 => x.log2(),
         UnOp::Ex2 => x.exp2(),
         UnOp::Tanh => x.tanh(),
@@ -537,11 +538,7 @@ pub fn float_un(op: UnOp, ty: Ty, f: FMods, a: u64) -> u64 {
 #[inline(always)]
 pub fn fma32(f: FMods, a: u64, b: u64, c: u64) -> u64 {
     let (x, y, z) = (ftz32(f32_of(a), f.ftz), ftz32(f32_of(b), f.ftz), ftz32(f32_of(c), f.ftz));
-    let r = if f.round == Round::Rn {
-        x.mul_add(y, z)
-    } else {
-        f32_rounded(ROp::Fma, f.round, x, y, z)
-    };
+    let r = if f.round == Round::Rn { x.mul_add(y, z) } else { f32_rounded(ROp::Fma, f.round, x, y, z) };
     out32(r, f)
 }
 
@@ -646,7 +643,6 @@ pub fn boolop(op: BoolOp, a: bool, b: bool) -> bool {
         BoolOp::Xor => a ^ b,
     }
 }
-
 
 /// `testp` classes in order: finite, infinite, number, notanumber, normal, subnormal.
 pub fn testp(class: u8, ty: Ty, a: u64) -> bool {

@@ -195,5 +195,4 @@ mod tests {
         assert_eq!(f16_to_f32(0x0001), 2f32.powi(-24));
         assert_eq!(c(Ty::F32, Ty::U32, Round::Rz, false, 0xffff_ffff), 4294967040f32.to_bits() as u64);
     }
-
 }

@@ -86,11 +86,8 @@ const FAMILIES: &[(&str, &str, &str, u32)] = &[
 ];
 
 fn sample_module(body: &str) -> String {
-    let (pre, inner) = if body.starts_with("call") {
-        (".func f()\n{\nret;\n}\n", body.to_string())
-    } else {
-        ("", body.to_string())
-    };
+    let (pre, inner) =
+        if body.starts_with("call") { (".func f()\n{\nret;\n}\n", body.to_string()) } else { ("", body.to_string()) };
     format!(
         ".version 9.0\n.target sm_90\n.address_size 64\n{pre}.global .align 4 .b8 gv[64];\n\
          .visible .entry k()\n{{\n.reg .b32 %r<10>;\n.reg .b64 %rd<10>;\n.reg .f32 %f<10>;\n\
@@ -158,7 +155,9 @@ mod tests {
     #[test]
     fn core_families_are_supported() {
         let r = super::report();
-        for f in ["| call / ret (direct, indirect, recursion) |", "| cvt (all type pairs and roundings) |", "| shfl.sync |"] {
+        for f in
+            ["| call / ret (direct, indirect, recursion) |", "| cvt (all type pairs and roundings) |", "| shfl.sync |"]
+        {
             let line = r.lines().find(|l| l.contains(f)).unwrap_or_default();
             assert!(line.ends_with("| supported |"), "{line}");
         }

@@ -228,7 +228,8 @@ pub fn bin(op: BinOp, ty: Ty, f: FMods, a: u64, b: u64) -> u64 {
 pub fn fma(ty: Ty, f: FMods, a: u64, b: u64, c: u64) -> u64 {
     let fmt = fmt_of(ty);
     per_half(ty, a, b, c, |x, y, z| {
-        let v = to_f64(flush_in(x, fmt, f.ftz), fmt).mul_add(to_f64(flush_in(y, fmt, f.ftz), fmt), to_f64(flush_in(z, fmt, f.ftz), fmt));
+        let v = to_f64(flush_in(x, fmt, f.ftz), fmt)
+            .mul_add(to_f64(flush_in(y, fmt, f.ftz), fmt), to_f64(flush_in(z, fmt, f.ftz), fmt));
         finish(v, fmt, f)
     })
 }

@@ -326,7 +326,13 @@ pub enum Op {
     },
     /// `mad.hi.sat.s32` / `mad24.hi.sat.s32`: the high part of a×b plus c,
     /// saturated to the s32 range.
-    MadSat { hi24: bool, d: Reg, a: Src, b: Src, c: Src },
+    MadSat {
+        hi24: bool,
+        d: Reg,
+        a: Src,
+        b: Src,
+        c: Src,
+    },
     /// `sad`: c + |a − b|.
     Sad {
         ty: Ty,
@@ -405,11 +411,28 @@ pub enum Op {
     },
     /// `cvt.pack.sat.{s16,u16,s8,u8,s4,u4}.s32.b32 d, a, b{, c}`: saturate
     /// `a` and `b` to the type, pack `a` above `b`, and `c` above both.
-    CvtPackInt { bits: u32, signed: bool, d: Reg, a: Src, b: Src, c: Option<Src> },
+    CvtPackInt {
+        bits: u32,
+        signed: bool,
+        d: Reg,
+        a: Src,
+        b: Src,
+        c: Option<Src>,
+    },
     /// `cvt.rna.tf32.f32`: round to tf32 (10-bit mantissa), kept in f32 format.
-    CvtTf32 { round: Round, d: Reg, a: Src },
+    CvtTf32 {
+        round: Round,
+        d: Reg,
+        a: Src,
+    },
     /// `cvt.rn{.relu}{.satfinite}.{f16x2,bf16x2}.f32 d, a, b`: `a` → high half, `b` → low half.
-    CvtPack { dty: Ty, f: FMods, d: Reg, a: Src, b: Src },
+    CvtPack {
+        dty: Ty,
+        f: FMods,
+        d: Reg,
+        a: Src,
+        b: Src,
+    },
     /// `cvta` to generic (`to_generic`) or from generic.
     Cvta {
         space: Space,
@@ -447,31 +470,99 @@ pub enum Op {
         c: Src,
     },
     /// `brx.idx`: branch to `targets[idx]`; `reconv` is the immediate post-dominator.
-    Brx { idx: Src, targets: Vec<u32>, reconv: u32 },
+    Brx {
+        idx: Src,
+        targets: Vec<u32>,
+        reconv: u32,
+    },
     /// `match.any/all.sync.b32/b64 d{|p}, a, membermask`.
-    Match { all: bool, d: Reg, dp: Option<Reg>, a: Src, mask: Src },
+    Match {
+        all: bool,
+        d: Reg,
+        dp: Option<Reg>,
+        a: Src,
+        mask: Src,
+    },
     /// `redux.sync.op.type d, a, membermask`: op 0 add, 1 min, 2 max, 3 and, 4 or, 5 xor.
-    Redux { op: u8, ty: Ty, d: Reg, a: Src, mask: Src },
+    Redux {
+        op: u8,
+        ty: Ty,
+        d: Reg,
+        a: Src,
+        mask: Src,
+    },
     /// `elect.sync d|p, membermask`.
-    Elect { d: Option<Reg>, p: Option<Reg>, mask: Src },
+    Elect {
+        d: Option<Reg>,
+        p: Option<Reg>,
+        mask: Src,
+    },
     /// `dp4a.atype.btype d, a, b, c` (signedness of a and b).
-    Dp4a { sa: bool, sb: bool, d: Reg, a: Src, b: Src, c: Src },
+    Dp4a {
+        sa: bool,
+        sb: bool,
+        d: Reg,
+        a: Src,
+        b: Src,
+        c: Src,
+    },
     /// `dp2a.lo/hi.atype.btype d, a, b, c`.
-    Dp2a { hi: bool, sa: bool, sb: bool, d: Reg, a: Src, b: Src, c: Src },
+    Dp2a {
+        hi: bool,
+        sa: bool,
+        sb: bool,
+        d: Reg,
+        a: Src,
+        b: Src,
+        c: Src,
+    },
     /// `szext.mode.type d, a, b`: sign- or zero-extend `a` from bit position `b`.
-    Szext { signed: bool, clamp: bool, d: Reg, a: Src, b: Src },
+    Szext {
+        signed: bool,
+        clamp: bool,
+        d: Reg,
+        a: Src,
+        b: Src,
+    },
     /// `fns.b32 d, mask, base, offset`: the position of the n-th set bit.
-    Fns { d: Reg, mask: Src, base: Src, offset: Src },
+    Fns {
+        d: Reg,
+        mask: Src,
+        base: Src,
+        offset: Src,
+    },
     /// `mbarrier.*` on a 64-bit barrier object in shared memory (PTX ISA
     /// §9.7.13.15), and `cp.async.mbarrier.arrive`.
-    Mbarrier { kind: MbarKind, d: Option<Reg>, addr: Addr, space: Space, a: Option<Src> },
+    Mbarrier {
+        kind: MbarKind,
+        d: Option<Reg>,
+        addr: Addr,
+        space: Space,
+        a: Option<Src>,
+    },
     /// `cp.async.bulk.shared.global.mbarrier::complete_tx::bytes [dst], [src], size, [mbar]`.
-    BulkCopy { dst: Addr, src: Addr, size: Src, mbar: Addr },
+    BulkCopy {
+        dst: Addr,
+        src: Addr,
+        size: Src,
+        mbar: Addr,
+    },
     /// `atom.add.v2/.v4.f32` (and other vector atomic adds): one atomic per element.
-    AtomAddVec { space: Space, ty: Ty, ds: Vec<Reg>, addr: Addr, bs: Vec<Src> },
+    AtomAddVec {
+        space: Space,
+        ty: Ty,
+        ds: Vec<Reg>,
+        addr: Addr,
+        bs: Vec<Src>,
+    },
     /// `cp.async` (copied at once; the commit/wait instructions are no-ops):
     /// `size` bytes from global `src` to shared `dst`, zero-filling beyond `src_size`.
-    CpAsync { dst: Addr, src: Addr, size: u32, src_size: Option<Src> },
+    CpAsync {
+        dst: Addr,
+        src: Addr,
+        size: u32,
+        src_size: Option<Src>,
+    },
     Lop3 {
         d: Reg,
         a: Src,
@@ -559,9 +650,17 @@ pub enum Op {
     Trap,
     /// `call`: run a function; `args`/`rets` are the caller's frame `.param`
     /// slots (offset, size) passed by position.
-    Call { target: CallTarget, args: Vec<(u32, u32)>, rets: Vec<(u32, u32)> },
+    Call {
+        target: CallTarget,
+        args: Vec<(u32, u32)>,
+        rets: Vec<(u32, u32)>,
+    },
     /// A call of a function the emulator provides (`vprintf`, `__assertfail`).
-    Builtin { f: Builtin, args: Vec<(u32, u32)>, ret: Option<(u32, u32)> },
+    Builtin {
+        f: Builtin,
+        args: Vec<(u32, u32)>,
+        ret: Option<(u32, u32)>,
+    },
     /// An instruction this emulator does not run; modules containing one are
     /// refused at load, so this is never executed.
     Unsupported(String),

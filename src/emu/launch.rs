@@ -154,13 +154,25 @@ fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta) -> Result<u64, Fault> 
                     Stop::Yield => {
                         spins += 1;
                         if spins > MAX_SPINS {
-                            return Err(cta.fault(FaultKind::BarrierDeadlock, 0, i as u32 * 32, 0, "warps poll an mbarrier that never completes".into()));
+                            return Err(cta.fault(
+                                FaultKind::BarrierDeadlock,
+                                0,
+                                i as u32 * 32,
+                                0,
+                                "warps poll an mbarrier that never completes".into(),
+                            ));
                         }
                         break;
                     }
                     Stop::Barrier { id, count, wait } => {
                         let Some(b) = bars.get_mut(id as usize) else {
-                            return Err(cta.fault(FaultKind::IllegalInstruction, 0, i as u32 * 32, 0, format!("barrier id {id} is out of range (0..15)")));
+                            return Err(cta.fault(
+                                FaultKind::IllegalInstruction,
+                                0,
+                                i as u32 * 32,
+                                0,
+                                format!("barrier id {id} is out of range (0..15)"),
+                            ));
                         };
                         b.arrived += warps[i].live.count_ones();
                         if count.is_some() {
@@ -185,7 +197,8 @@ fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta) -> Result<u64, Fault> 
             break;
         }
         if !state.contains(&WarpState::Runnable) {
-            let (id, b) = bars.iter().enumerate().find(|(_, b)| !b.waiting.is_empty()).map_or((0, 0), |(i, b)| (i, b.arrived));
+            let (id, b) =
+                bars.iter().enumerate().find(|(_, b)| !b.waiting.is_empty()).map_or((0, 0), |(i, b)| (i, b.arrived));
             return Err(cta.fault(
                 FaultKind::BarrierDeadlock,
                 0,
@@ -200,13 +213,16 @@ fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta) -> Result<u64, Fault> 
 
 /// Releases the warps of every barrier whose expected count has arrived.
 fn release_completed(bars: &mut [Barrier], warps: &mut [Warp], state: &mut [WarpState]) {
-    let live: u32 = warps.iter().zip(state.iter()).filter(|(_, s)| **s != WarpState::Done).map(|(w, _)| w.live.count_ones()).sum();
+    let live: u32 =
+        warps.iter().zip(state.iter()).filter(|(_, s)| **s != WarpState::Done).map(|(w, _)| w.live.count_ones()).sum();
     for b in bars.iter_mut() {
         if b.arrived == 0 && b.waiting.is_empty() {
             continue;
         }
         let expected = b.expected.unwrap_or(live);
-        if b.arrived >= expected || (b.expected.is_none() && b.waiting.len() == state.iter().filter(|s| **s != WarpState::Done).count()) {
+        if b.arrived >= expected
+            || (b.expected.is_none() && b.waiting.len() == state.iter().filter(|s| **s != WarpState::Done).count())
+        {
             let (popc, all, any) = b.red;
             for &w in &b.waiting {
                 warps[w].finish_red(popc, all, any);

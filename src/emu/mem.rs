@@ -306,7 +306,10 @@ impl<'a> Cta<'a> {
             Space::Local => in_local,
             Space::Const => (self.const_range.0..self.const_range.1).contains(&a),
             Space::Global => {
-                !in_shared && !in_local && !(self.const_range.0..self.const_range.1).contains(&a) && self.global_ok(a, 1)
+                !in_shared
+                    && !in_local
+                    && !(self.const_range.0..self.const_range.1).contains(&a)
+                    && self.global_ok(a, 1)
             }
             _ => false,
         }

@@ -121,9 +121,19 @@ pub fn format(r: &mut impl DeviceReader, fmt_addr: u64, args_addr: u64) -> Optio
                     _ => v as i64,
                 };
                 if conv == b'c' {
-                    Some(c_format_int(&[spec_base(spec, length), b"c".to_vec()].concat(), &star_args, narrowed as c_int as i64, false))
+                    Some(c_format_int(
+                        &[spec_base(spec, length), b"c".to_vec()].concat(),
+                        &star_args,
+                        narrowed as c_int as i64,
+                        false,
+                    ))
                 } else {
-                    Some(c_format_int(&[spec_base(spec, length), b"ll".to_vec(), vec![conv]].concat(), &star_args, narrowed, true))
+                    Some(c_format_int(
+                        &[spec_base(spec, length), b"ll".to_vec(), vec![conv]].concat(),
+                        &star_args,
+                        narrowed,
+                        true,
+                    ))
                 }
             }
             b'f' | b'F' | b'e' | b'E' | b'g' | b'G' | b'a' | b'A' => {
@@ -161,7 +171,11 @@ fn spec_base(spec: &[u8], length: &[u8]) -> Vec<u8> {
     spec[..spec.len() - 1 - length.len()].to_vec()
 }
 
-fn with_stars(fmt: &[u8], stars: &[i32], call: impl Fn(*mut c_char, usize, *const c_char, i32, i32) -> c_int) -> Vec<u8> {
+fn with_stars(
+    fmt: &[u8],
+    stars: &[i32],
+    call: impl Fn(*mut c_char, usize, *const c_char, i32, i32) -> c_int,
+) -> Vec<u8> {
     let Ok(cfmt) = CString::new(fmt.to_vec()) else { return Vec::new() };
     let (a, b) = (stars.first().copied().unwrap_or(0), stars.get(1).copied().unwrap_or(0));
     let n = call(std::ptr::null_mut(), 0, cfmt.as_ptr(), a, b);
@@ -287,7 +301,10 @@ mod tests {
     #[test]
     fn conversions_match_c() {
         assert_eq!(run("x=%d y=%u %%\n", &[(4, (-5i32) as u32 as u64), (4, 7)], &[]), "x=-5 y=7 %\n");
-        assert_eq!(run("%5.2f|%-4x|%08.3e", &[(8, 12.3456f64.to_bits()), (4, 255), (8, 1234.5f64.to_bits())], &[]), "12.35|ff  |1.234e+03");
+        assert_eq!(
+            run("%5.2f|%-4x|%08.3e", &[(8, 12.3456f64.to_bits()), (4, 255), (8, 1234.5f64.to_bits())], &[]),
+            "12.35|ff  |1.234e+03"
+        );
         assert_eq!(run("%lld %llx", &[(8, (-2i64) as u64), (8, 0xdead_beef_cafe)], &[]), "-2 deadbeefcafe");
         assert_eq!(run("[%s] [%10s]", &[(0, 0), (0, 1)], &["hi", "there"]), "[hi] [     there]");
         assert_eq!(run("%c%c %*d", &[(4, 65), (4, 66), (4, 6), (4, 42)], &[]), "AB     42");

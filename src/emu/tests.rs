@@ -372,7 +372,10 @@ BASE:
 
 #[test]
 fn recursive_and_divergent_indirect_calls() {
-    let text = CALLS.replace("call (r1), %rd4, (a1), proto;", "proto: .callprototype (.param .b32 _) _ (.param .b32 _);\n    call (r1), %rd4, (a1), proto;");
+    let text = CALLS.replace(
+        "call (r1), %rd4, (a1), proto;",
+        "proto: .callprototype (.param .b32 _) _ (.param .b32 _);\n    call (r1), %rd4, (a1), proto;",
+    );
     let mut rig = Rig::new(&text);
     let out = rig.buffer(64);
     rig.launch("calls", 1, 32, 0, &[out]).expect("launch");

@@ -22,9 +22,23 @@ impl Warp {
 
     /// Starts a call of `callee` for the lanes in `mask` (the caller's entry
     /// has already moved past the `call`).
-    pub(super) fn start_call(&mut self, program: &Program, callee: u32, mask: u32, args: &[(u32, u32)], rets: &[(u32, u32)], cta: &mut Cta) -> Result<(), Fault> {
+    pub(super) fn start_call(
+        &mut self,
+        program: &Program,
+        callee: u32,
+        mask: u32,
+        args: &[(u32, u32)],
+        rets: &[(u32, u32)],
+        cta: &mut Cta,
+    ) -> Result<(), Fault> {
         let Some(f) = program.funcs.get(callee as usize) else {
-            return Err(cta.fault(FaultKind::IllegalInstruction, 0, self.first_thread + first(mask), 0, format!("call of unknown function #{callee}")));
+            return Err(cta.fault(
+                FaultKind::IllegalInstruction,
+                0,
+                self.first_thread + first(mask),
+                0,
+                format!("call of unknown function #{callee}"),
+            ));
         };
         let caller = &program.funcs[self.func as usize];
         let new_local = self.local_base as u64 + caller.local_size as u64;
@@ -105,13 +119,24 @@ impl Warp {
     }
 
     /// `vprintf` and `__assertfail`, run lane by lane in lane order.
-    pub(super) fn builtin(&mut self, f: Builtin, mask: u32, args: &[(u32, u32)], ret: Option<(u32, u32)>, pc: u32, cta: &mut Cta) -> Result<(), Fault> {
+    pub(super) fn builtin(
+        &mut self,
+        f: Builtin,
+        mask: u32,
+        args: &[(u32, u32)],
+        ret: Option<(u32, u32)>,
+        pc: u32,
+        cta: &mut Cta,
+    ) -> Result<(), Fault> {
         for l in lanes(mask) {
             let thread = self.first_thread + l as u32;
-            let bad_args = |cta: &Cta| cta.fault(FaultKind::IllegalInstruction, 0, thread, pc, format!("{f:?} called with too few arguments"));
+            let bad_args = |cta: &Cta| {
+                cta.fault(FaultKind::IllegalInstruction, 0, thread, pc, format!("{f:?} called with too few arguments"))
+            };
             match f {
                 Builtin::Vprintf => {
-                    let (Some(fmt), Some(argp)) = (self.frame_word(args.first(), l), self.frame_word(args.get(1), l)) else {
+                    let (Some(fmt), Some(argp)) = (self.frame_word(args.first(), l), self.frame_word(args.get(1), l))
+                    else {
                         return Err(bad_args(cta));
                     };
                     let text = printf::format(&mut ThreadView { cta, thread }, fmt, argp);
@@ -131,9 +156,15 @@ impl Warp {
                 }
                 Builtin::AssertFail => {
                     let words: Vec<Option<u64>> = (0..4).map(|i| self.frame_word(args.get(i), l)).collect();
-                    let [Some(msg), Some(file), Some(line_no), Some(func)] = words[..] else { return Err(bad_args(cta)) };
+                    let [Some(msg), Some(file), Some(line_no), Some(func)] = words[..] else {
+                        return Err(bad_args(cta));
+                    };
                     let mut view = ThreadView { cta, thread };
-                    let mut text = |a: u64| printf::read_cstr(&mut view, a).map(|v| String::from_utf8_lossy(&v).into_owned()).unwrap_or_default();
+                    let mut text = |a: u64| {
+                        printf::read_cstr(&mut view, a)
+                            .map(|v| String::from_utf8_lossy(&v).into_owned())
+                            .unwrap_or_default()
+                    };
                     let (msg, file, func) = (text(msg), text(file), text(func));
                     let t = cta.fault(FaultKind::Assert, 0, thread, pc, String::new()).tid;
                     let c = cta.ctaid;
@@ -142,11 +173,16 @@ impl Warp {
                         line_no as u32, c[0], c[1], c[2], t[0], t[1], t[2]
                     );
                     cta.printf.extend_from_slice(report.as_bytes());
-                    return Err(cta.fault(FaultKind::Assert, 0, thread, pc, format!("device assertion failed: {msg} ({file}:{})", line_no as u32)));
+                    return Err(cta.fault(
+                        FaultKind::Assert,
+                        0,
+                        thread,
+                        pc,
+                        format!("device assertion failed: {msg} ({file}:{})", line_no as u32),
+                    ));
                 }
             }
         }
         Ok(())
     }
-
 }

@@ -7,12 +7,11 @@
 mod calls;
 
 use crate::emu::alu;
+use crate::emu::cfg::EXIT;
 use crate::emu::convert;
 use crate::emu::half;
-use crate::emu::cfg::EXIT;
 use crate::emu::ir::*;
 use crate::emu::mem::{Cta, Fault, FaultKind};
-
 
 /// One SIMT stack entry: run `mask` from `pc` until `pc == rpc`. A `frame`
 /// entry is the body of a call: when its mask empties, the call returns.
@@ -49,7 +48,11 @@ pub enum Stop {
     /// At a barrier (pc already advanced past it): barrier `id`, its thread
     /// count if given, and whether the warp waits (`bar.sync`, `bar.red`) or
     /// only arrives (`bar.arrive`).
-    Barrier { id: u32, count: Option<u32>, wait: bool },
+    Barrier {
+        id: u32,
+        count: Option<u32>,
+        wait: bool,
+    },
     /// Polled an mbarrier whose phase has not completed: let other warps run.
     Yield,
     Done,
@@ -318,7 +321,15 @@ impl Warp {
 
     /// Executes one instruction for the lanes in `mask`. Returns a stop reason
     /// for barriers; control flow updates the SIMT stack.
-    fn step(&mut self, program: &Program, op: &Op, mask: u32, pc: u32, line: u32, cta: &mut Cta) -> Result<Option<Stop>, Fault> {
+    fn step(
+        &mut self,
+        program: &Program,
+        op: &Op,
+        mask: u32,
+        pc: u32,
+        line: u32,
+        cta: &mut Cta,
+    ) -> Result<Option<Stop>, Fault> {
         cta.line = line;
         match *op {
             Op::Mov { d, a } => self.map1(mask, d, a, |x| x),
@@ -484,7 +495,13 @@ impl Warp {
                         lo = alu::boolop(bop, lo, cv);
                         hi = alu::boolop(bop, hi, cv);
                     }
-                    let v = if packed { (if hi { one } else { 0 }) << 16 | if lo { one } else { 0 } } else if lo { one } else { 0 };
+                    let v = if packed {
+                        (if hi { one } else { 0 }) << 16 | if lo { one } else { 0 }
+                    } else if lo {
+                        one
+                    } else {
+                        0
+                    };
                     self.set(d, l, v);
                 }
             }
@@ -529,7 +546,8 @@ impl Warp {
                 half::round_fmt(v, half::Fmt { man: 10, exp: 8 }, round) << 13
             }),
             Op::CvtPackInt { bits, signed, d, a, b, c } => {
-                let (lo, hi): (i64, i64) = if signed { (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) } else { (0, (1 << bits) - 1) };
+                let (lo, hi): (i64, i64) =
+                    if signed { (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) } else { (0, (1 << bits) - 1) };
                 let m = (1u64 << bits) - 1;
                 for l in lanes(mask) {
                     let sat = |v: u64| ((v as u32 as i32 as i64).clamp(lo, hi) as u64) & m;
@@ -589,7 +607,13 @@ impl Warp {
                 for l in lanes(mask) {
                     let i = self.v(idx, l) as usize;
                     let Some(&t) = targets.get(i) else {
-                        return Err(cta.fault(FaultKind::IllegalInstruction, i as u64, self.first_thread + l as u32, pc, format!("brx.idx index {i} out of range ({} targets)", targets.len())));
+                        return Err(cta.fault(
+                            FaultKind::IllegalInstruction,
+                            i as u64,
+                            self.first_thread + l as u32,
+                            pc,
+                            format!("brx.idx index {i} out of range ({} targets)", targets.len()),
+                        ));
                     };
                     match groups.iter_mut().find(|g| g.0 == t) {
                         Some(g) => g.1 |= 1 << l,
@@ -620,7 +644,15 @@ impl Warp {
                 for l in lanes(mask) {
                     let members = self.v(mm, l) as u32 & mask;
                     let same = lanes(members).filter(|&k| vals[k] == vals[l]).fold(0u32, |m, k| m | 1 << k);
-                    let (v, p) = if all { if same == members { (members, true) } else { (0, false) } } else { (same, true) };
+                    let (v, p) = if all {
+                        if same == members {
+                            (members, true)
+                        } else {
+                            (0, false)
+                        }
+                    } else {
+                        (same, true)
+                    };
                     self.set(d, l, v as u64);
                     if let Some(dp) = dp {
                         self.set(dp, l, p as u64);
@@ -660,7 +692,11 @@ impl Warp {
             Op::Dp4a { sa, sb, d, a, b, c } => self.map3(mask, d, a, b, c, |x, y, z| {
                 let byte = |v: u64, i: u32, s: bool| {
                     let b = (v >> (8 * i)) as u8;
-                    if s { b as i8 as i64 } else { b as i64 }
+                    if s {
+                        b as i8 as i64
+                    } else {
+                        b as i64
+                    }
                 };
                 let sum: i64 = (0..4).map(|i| byte(x, i, sa) * byte(y, i, sb)).sum();
                 (z as u32).wrapping_add(sum as u32) as u64
@@ -668,11 +704,19 @@ impl Warp {
             Op::Dp2a { hi, sa, sb, d, a, b, c } => self.map3(mask, d, a, b, c, |x, y, z| {
                 let half = |v: u64, i: u32| {
                     let h = (v >> (16 * i)) as u16;
-                    if sa { h as i16 as i64 } else { h as i64 }
+                    if sa {
+                        h as i16 as i64
+                    } else {
+                        h as i64
+                    }
                 };
                 let byte = |v: u64, i: u32| {
                     let b = (v >> (8 * i)) as u8;
-                    if sb { b as i8 as i64 } else { b as i64 }
+                    if sb {
+                        b as i8 as i64
+                    } else {
+                        b as i64
+                    }
                 };
                 let o = if hi { 2 } else { 0 };
                 let sum = half(x, 0) * byte(y, o) + half(x, 1) * byte(y, o + 1);
@@ -692,7 +736,9 @@ impl Warp {
                 };
                 r as u64
             }),
-            Op::Fns { d, mask: mm, base, offset } => self.map3(mask, d, mm, base, offset, |m, b, o| alu::fns(m as u32, b as u32, o as u32 as i32) as u64),
+            Op::Fns { d, mask: mm, base, offset } => {
+                self.map3(mask, d, mm, base, offset, |m, b, o| alu::fns(m as u32, b as u32, o as u32 as i32) as u64)
+            }
             Op::Mbarrier { kind, d, addr, space, a } => {
                 if self.mbarrier(kind, d, addr, space, a, mask, pc, cta)? {
                     return Ok(Some(Stop::Yield));
@@ -717,7 +763,8 @@ impl Warp {
                     let thread = self.first_thread + l as u32;
                     cta.check_vector_align(space, a, size * bs.len() as u32, thread)?;
                     for (i, (&d, &b)) in ds.iter().zip(bs).enumerate() {
-                        let old = cta.atomic(space, AtomOp::Add, ty, a + (i as u32 * size) as u64, self.v(b, l), 0, thread)?;
+                        let old =
+                            cta.atomic(space, AtomOp::Add, ty, a + (i as u32 * size) as u64, self.v(b, l), 0, thread)?;
                         self.set(d, l, old);
                     }
                 }
@@ -744,7 +791,13 @@ impl Warp {
                     for (i, &d) in ds.iter().enumerate() {
                         let off = self.addr(addr, l).wrapping_add((i as u32 * size) as u64);
                         let Some(r) = self.frame_range(off, size, l) else {
-                            return Err(cta.fault(FaultKind::IllegalAddress, off, self.first_thread + l as u32, pc, format!("out-of-bounds .param load at offset {off}")));
+                            return Err(cta.fault(
+                                FaultKind::IllegalAddress,
+                                off,
+                                self.first_thread + l as u32,
+                                pc,
+                                format!("out-of-bounds .param load at offset {off}"),
+                            ));
                         };
                         let mut b = [0u8; 8];
                         b[..size as usize].copy_from_slice(&self.pmem[r]);
@@ -759,7 +812,13 @@ impl Warp {
                         let off = self.addr(addr, l).wrapping_add((i as u32 * size) as u64);
                         let v = self.v(s, l);
                         let Some(r) = self.frame_range(off, size, l) else {
-                            return Err(cta.fault(FaultKind::IllegalAddress, off, self.first_thread + l as u32, pc, format!("out-of-bounds .param store at offset {off}")));
+                            return Err(cta.fault(
+                                FaultKind::IllegalAddress,
+                                off,
+                                self.first_thread + l as u32,
+                                pc,
+                                format!("out-of-bounds .param store at offset {off}"),
+                            ));
                         };
                         self.pmem[r].copy_from_slice(&v.to_le_bytes()[..size as usize]);
                     }
@@ -846,7 +905,13 @@ impl Warp {
                     }
                     let idx = t.wrapping_sub(FUNC_BASE) / 16;
                     if t < FUNC_BASE || !(t - FUNC_BASE).is_multiple_of(16) || idx >= program.funcs.len() as u64 {
-                        return Err(cta.fault(FaultKind::IllegalInstruction, t, self.first_thread + lead as u32, pc, format!("indirect call to {t:#x}, which is not a function")));
+                        return Err(cta.fault(
+                            FaultKind::IllegalInstruction,
+                            t,
+                            self.first_thread + lead as u32,
+                            pc,
+                            format!("indirect call to {t:#x}, which is not a function"),
+                        ));
                     }
                     if same != mask {
                         self.stack.push(Entry { pc, rpc: pc + 1, mask: mask & !same, frame: false });
@@ -880,7 +945,11 @@ impl Warp {
                 }
                 self.red_value = (cnt, all, any);
                 self.pending_red = Some(PendingRed { d, op, mask });
-                return Ok(Some(Stop::Barrier { id: self.v(id, first(mask) as usize) as u32, count: None, wait: true }));
+                return Ok(Some(Stop::Barrier {
+                    id: self.v(id, first(mask) as usize) as u32,
+                    count: None,
+                    wait: true,
+                }));
             }
             Op::Shfl { mode, d, dp, a, b, c } => {
                 let mut src = [0u64; 32];
@@ -1061,7 +1130,17 @@ impl Warp {
     /// Runs an mbarrier operation lane by lane; returns true when a wait
     /// found its phase incomplete (the warp should yield).
     #[allow(clippy::too_many_arguments)]
-    fn mbarrier(&mut self, kind: MbarKind, d: Option<Reg>, addr: Addr, space: Space, a: Option<Src>, mask: u32, _pc: u32, cta: &mut Cta) -> Result<bool, Fault> {
+    fn mbarrier(
+        &mut self,
+        kind: MbarKind,
+        d: Option<Reg>,
+        addr: Addr,
+        space: Space,
+        a: Option<Src>,
+        mask: u32,
+        _pc: u32,
+        cta: &mut Cta,
+    ) -> Result<bool, Fault> {
         let mut incomplete = false;
         for l in lanes(mask) {
             let thread = self.first_thread + l as u32;
@@ -1070,7 +1149,13 @@ impl Warp {
             match kind {
                 MbarKind::Init => {
                     let n = arg.unwrap_or(1) as u32;
-                    cta.store(space, at, 8, MbarState { pending: n, expected: n, tx: 0, phase: false }.encode(), thread)?;
+                    cta.store(
+                        space,
+                        at,
+                        8,
+                        MbarState { pending: n, expected: n, tx: 0, phase: false }.encode(),
+                        thread,
+                    )?;
                 }
                 MbarKind::Arrive { drop, expect_tx } => {
                     let old = mbar_update(cta, space, at, thread, |st| {

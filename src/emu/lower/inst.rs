@@ -68,7 +68,9 @@ impl InstLowering<'_, '_> {
             return err(self.line, format!("expected an address operand, found {o:?}"));
         };
         Ok(match &**base {
-            Operand::Reg(name) | Operand::Sym(name, 0) if matches!(&**base, Operand::Reg(_)) || self.cx.is_reg(name) => {
+            Operand::Reg(name) | Operand::Sym(name, 0)
+                if matches!(&**base, Operand::Reg(_)) || self.cx.is_reg(name) =>
+            {
                 if space == Space::Param {
                     return err(self.line, "register-based .param addresses are not supported");
                 }
@@ -394,11 +396,17 @@ impl InstLowering<'_, '_> {
                 if m.has("pack") {
                     // cvt.pack.sat.{s16,u16,s8,u8,s4,u4}.s32{.b32}
                     need!(3);
-                    let Some((bits, signed)) = [("s16", 16, true), ("u16", 16, false), ("s8", 8, true), ("u8", 8, false), ("s4", 4, true), ("u4", 4, false)]
-                        .iter()
-                        .find(|(n, _, _)| m.all.get(2).is_some_and(|x| x == n))
-                        .map(|&(_, b, s)| (b, s))
-                    else {
+                    let Some((bits, signed)) = [
+                        ("s16", 16, true),
+                        ("u16", 16, false),
+                        ("s8", 8, true),
+                        ("u8", 8, false),
+                        ("s4", 4, true),
+                        ("u4", 4, false),
+                    ]
+                    .iter()
+                    .find(|(n, _, _)| m.all.get(2).is_some_and(|x| x == n))
+                    .map(|&(_, b, s)| (b, s)) else {
                         return err(line, "cvt.pack needs a .s16/.u16/.s8/.u8/.s4/.u4 destination type");
                     };
                     let d = self.dst(&ops[0])?;
@@ -464,7 +472,10 @@ impl InstLowering<'_, '_> {
             }
             "prmt" => {
                 need!(4);
-                let mode = ["f4e", "b4e", "rc8", "ecl", "ecr", "rc16"].iter().position(|x| m.has(x)).map_or(0, |i| i as u8 + 1);
+                let mode = ["f4e", "b4e", "rc8", "ecl", "ecr", "rc16"]
+                    .iter()
+                    .position(|x| m.has(x))
+                    .map_or(0, |i| i as u8 + 1);
                 let d = self.dst(&ops[0])?;
                 let a = self.src(&ops[1], Ty::U32)?;
                 let b = self.src(&ops[2], Ty::U32)?;
@@ -585,7 +596,13 @@ impl InstLowering<'_, '_> {
                         need!(2);
                         let d = self.dst(&ops[0])?;
                         let a = self.src(&ops[1], Ty::U64)?;
-                        return Ok(Op::Mbarrier { kind, d: Some(d), addr: Addr { base: None, offset: 0, local_frame: false }, space: Space::Shared, a: Some(a) });
+                        return Ok(Op::Mbarrier {
+                            kind,
+                            d: Some(d),
+                            addr: Addr { base: None, offset: 0, local_frame: false },
+                            space: Space::Shared,
+                            a: Some(a),
+                        });
                     }
                     _ => {
                         need!(2);
@@ -599,7 +616,9 @@ impl InstLowering<'_, '_> {
                 };
                 Op::Mbarrier { kind, d, addr, space: m.space(), a }
             }
-            "cp" if m.all.first().map(String::as_str) == Some("async") && m.all.get(1).is_some_and(|x| x == "mbarrier") => {
+            "cp" if m.all.first().map(String::as_str) == Some("async")
+                && m.all.get(1).is_some_and(|x| x == "mbarrier") =>
+            {
                 need!(1);
                 Op::Mbarrier {
                     kind: MbarKind::CpAsyncArrive { noinc: m.has("noinc") },
@@ -615,7 +634,8 @@ impl InstLowering<'_, '_> {
                 if m.has("commit_group") || m.has("wait_group") {
                     return Ok(Op::Nop);
                 }
-                let to_shared = m.all.get(2).is_some_and(|x| x.starts_with("shared")) && m.all.get(3).is_some_and(|x| x == "global");
+                let to_shared = m.all.get(2).is_some_and(|x| x.starts_with("shared"))
+                    && m.all.get(3).is_some_and(|x| x == "global");
                 if tensor || !to_shared || ops.len() < 4 {
                     return Ok(Op::Unsupported(format!("cp.{}", m.all.join("."))));
                 }
@@ -627,7 +647,8 @@ impl InstLowering<'_, '_> {
             }
             "cp" if m.all.first().map(String::as_str) == Some("async") => {
                 // cp.async.{ca,cg}.shared{::cta}.global [dst], [src], size{, src-size}{, policy}
-                let is_copy = m.all.get(1).is_some_and(|x| x == "ca" || x == "cg") && m.all.len() >= 4 && !m.has("bulk");
+                let is_copy =
+                    m.all.get(1).is_some_and(|x| x == "ca" || x == "cg") && m.all.len() >= 4 && !m.has("bulk");
                 if !is_copy {
                     if matches!(m.all.get(1).map(String::as_str), Some("commit_group" | "wait_group" | "wait_all")) {
                         return Ok(Op::Nop);
@@ -883,4 +904,3 @@ impl InstLowering<'_, '_> {
         Ok(Op::Bin { op: bop, ty, f, d, a, b })
     }
 }
-

@@ -452,8 +452,9 @@ fn lower_function(
         let op = InstLowering { cx: &mut cx, line }.lower(ins)?;
         code.push(Inst { op, guard, line });
     }
-    if code.last().is_none_or(|i| !matches!(i.op, Op::Exit | Op::Ret | Op::Bra { .. } | Op::Brx { .. } | Op::Trap) || i.guard.is_some())
-    {
+    if code.last().is_none_or(|i| {
+        !matches!(i.op, Op::Exit | Op::Ret | Op::Bra { .. } | Op::Brx { .. } | Op::Trap) || i.guard.is_some()
+    }) {
         // Falling off the end of a function behaves as `ret`.
         code.push(Inst { op: Op::Ret, guard: None, line: f.span.line });
     }

@@ -356,4 +356,3 @@ pub(super) fn widen(t: Ty) -> Ty {
         other => other,
     }
 }
-
