@@ -762,6 +762,8 @@ pub struct Kernel {
     pub signature: crate::ptx::KernelSignature,
     /// `[start, end)` of the module's `.const` variables (for `isspacep.const`).
     pub const_range: (u64, u64),
+    /// Whether CTAs get a reserved shared-memory region (`%reserved_smem_offset_*`).
+    pub reserved_smem: bool,
     /// `.maxntid` / `.reqntid` product if given (threads per block limit).
     pub max_threads: Option<u32>,
 }

@@ -47,7 +47,8 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
     let executed = AtomicU64::new(0);
     let work = || {
         let nthreads = cfg.block.iter().product::<u32>();
-        let shared = (k.shared_size + cfg.dyn_shared).div_ceil(16) * 16 + RESERVED_SMEM;
+        let own = k.shared_size + cfg.dyn_shared;
+        let shared = if k.reserved_smem { own.div_ceil(16) * 16 + RESERVED_SMEM } else { own };
         let mut cta = Cta::new(shared, k.local_size, nthreads, params, global, [0; 3], cfg.block);
         cta.const_range = k.const_range;
         let mut count = 0u64;

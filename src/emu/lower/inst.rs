@@ -15,7 +15,12 @@ impl InstLowering<'_, '_> {
     fn src(&mut self, o: &Operand, ty: Ty) -> LResult<Src> {
         Ok(match o {
             Operand::Reg(name) => match special(name) {
-                Some(s) => Src::Special(s),
+                Some(s) => {
+                    if matches!(s, Special::Reserved(_) | Special::ReservedCap) {
+                        self.cx.uses_reserved_smem = true;
+                    }
+                    Src::Special(s)
+                }
                 None => Src::Reg(self.cx.reg(name, self.line)?),
             },
             Operand::Imm(i) => Src::Imm(imm_bits(*i, ty)),

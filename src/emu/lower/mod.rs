@@ -67,6 +67,8 @@ struct FnCtx<'a> {
     func_shared: &'a HashMap<String, u32>,
     /// `.branchtargets` lists by name.
     branch_tables: HashMap<String, Vec<String>>,
+    /// Whether the function reads `%reserved_smem_offset_*`.
+    uses_reserved_smem: bool,
     nregs: u32,
 }
 
@@ -204,6 +206,7 @@ struct LoweredFn {
     max_threads: Option<u32>,
     signature: Option<crate::ptx::KernelSignature>,
     entry: bool,
+    reserved_smem: bool,
 }
 
 /// Lowers every function with a body; `.entry` functions become kernels.
@@ -271,6 +274,8 @@ pub fn lower_module(m: &ptx::Module, module: &ModuleLayout) -> LResult<LoweredMo
         program.funcs.push(l.info.clone());
     }
     let has_calls = lowered.iter().any(|l| !l.entry);
+    // Reserved shared memory is set aside when any function reads its registers.
+    let reserved_smem = lowered.iter().any(|l| l.reserved_smem);
     let program = Arc::new(program);
     let mut kernels = Vec::new();
     for (i, l) in lowered.into_iter().enumerate() {
@@ -285,6 +290,7 @@ pub fn lower_module(m: &ptx::Module, module: &ModuleLayout) -> LResult<LoweredMo
             local_size: align_up(l.info.local_size, 16).saturating_add(stack),
             signature,
             const_range: module.const_range,
+            reserved_smem,
             max_threads: l.max_threads,
         });
     }
@@ -308,6 +314,7 @@ fn lower_function(
         globals,
         func_shared,
         branch_tables: HashMap::new(),
+        uses_reserved_smem: false,
         nregs: 0,
     };
     // The per-thread `.param` frame: a `.func`'s parameters and return
@@ -472,5 +479,13 @@ fn lower_function(
         rets,
         local_size: align_up(local_size, 16),
     };
-    Ok(LoweredFn { code, info, shared_size, max_threads, signature, entry: f.is_entry })
+    Ok(LoweredFn {
+        code,
+        info,
+        shared_size,
+        max_threads,
+        signature,
+        entry: f.is_entry,
+        reserved_smem: cx.uses_reserved_smem,
+    })
 }
