@@ -577,10 +577,8 @@ fn check_variant(variant: &str) {
             (None, false) => passed += 1,
             (Some(r), false) => failures.push((c.key(), r)),
             (Some(_), true) => known_seen += 1,
-            (None, true) => failures.push((
-                c.key(),
-                "now matches the GPU: remove it from tests/ptx/known-differences.txt".to_string(),
-            )),
+            (None, true) => failures
+                .push((c.key(), "now matches the GPU: remove it from tests/ptx/known-differences.txt".to_string())),
         }
     }
     if known_seen > 0 {
