@@ -557,6 +557,10 @@ fn approx_sincos(x: f32, cos: bool) -> f32 {
     if !x.is_finite() {
         return f32::NAN;
     }
+    if x == 0.0 {
+        // sin(±0) = ±0, cos(±0) = 1.
+        return if cos { 1.0 } else { x };
+    }
     let turns = x * (1.0 / (2.0 * std::f32::consts::PI));
     let frac = (turns - turns.round()) as f64 * 2.0 * std::f64::consts::PI;
     (if cos { frac.cos() } else { frac.sin() }) as f32

@@ -114,6 +114,65 @@ pub fn round_fmt(x: f64, fmt: Fmt, mode: Round) -> u64 {
     sign | (field << fmt.man) | (q & ((1 << fmt.man) - 1))
 }
 
+/// The value of an fp8 code: e4m3 (bias 7, no infinities, 0x7f/0xff NaN,
+/// largest 448) or e5m2 (bias 15, IEEE-like with infinities).
+pub fn fp8_value(code: u8, e4m3: bool) -> f64 {
+    let neg = code & 0x80 != 0;
+    let (man_bits, bias) = if e4m3 { (3, 7) } else { (2, 15) };
+    let e = ((code & 0x7f) >> man_bits) as i32;
+    let m = (code & ((1 << man_bits) - 1)) as f64;
+    let mag = if e4m3 && code & 0x7f == 0x7f {
+        f64::NAN
+    } else if !e4m3 && e == 31 {
+        if m == 0.0 {
+            f64::INFINITY
+        } else {
+            f64::NAN
+        }
+    } else if e == 0 {
+        m * 2f64.powi(1 - bias - man_bits as i32)
+    } else {
+        (m + (1 << man_bits) as f64) * 2f64.powi(e - bias - man_bits as i32)
+    };
+    if neg {
+        -mag
+    } else {
+        mag
+    }
+}
+
+/// Rounds to an fp8 code with `.rn.satfinite`: to nearest (ties to an even
+/// code), out-of-range values to the largest finite magnitude, NaN to 0x7f;
+/// `.relu` makes negatives +0.
+pub fn to_fp8(v: f64, e4m3: bool, relu: bool) -> u64 {
+    if v.is_nan() {
+        return 0x7f;
+    }
+    let v = if relu && v <= 0.0 { 0.0 } else { v };
+    let neg = v.is_sign_negative();
+    let a = v.abs();
+    let max_code: u8 = if e4m3 { 0x7e } else { 0x7b };
+    // Positive codes in increasing value: 0 ..= max_code.
+    let mut best = 0u8;
+    for code in 0..=max_code {
+        if fp8_value(code, e4m3) <= a {
+            best = code;
+        }
+    }
+    let lo = fp8_value(best, e4m3);
+    let code = if best < max_code {
+        let hi = fp8_value(best + 1, e4m3);
+        if a - lo > hi - a || (a - lo == hi - a && best & 1 == 1) {
+            best + 1
+        } else {
+            best
+        }
+    } else {
+        best
+    };
+    (if neg { 0x80 } else { 0 }) | code as u64
+}
+
 fn fmt_of(ty: Ty) -> Fmt {
     match ty {
         Ty::BF16 | Ty::BF16x2 => BF16,

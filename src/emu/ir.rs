@@ -419,6 +419,25 @@ pub enum Op {
         b: Src,
         c: Option<Src>,
     },
+    /// `cvt.rn.relu.{f16,bf16}.f32`: rounding, with negatives (and -0) made +0.
+    CvtRelu {
+        dty: Ty,
+        sty: Ty,
+        round: Round,
+        d: Reg,
+        a: Src,
+    },
+    /// fp8 pairs (`e4m3x2` if `e4m3`, else `e5m2x2`): `to_fp8` packs two f32
+    /// (`a` high, `b` low) or one f16x2 (`b` = None) with `.satfinite`;
+    /// otherwise unpacks to f16x2.
+    CvtFp8 {
+        e4m3: bool,
+        to_fp8: bool,
+        relu: bool,
+        d: Reg,
+        a: Src,
+        b: Option<Src>,
+    },
     /// `cvt.rna.tf32.f32`: round to tf32 (10-bit mantissa), kept in f32 format.
     CvtTf32 {
         round: Round,

@@ -541,6 +541,39 @@ impl Warp {
             Op::Cvt { dty, sty, round, int_round, ftz, sat, d, a } => {
                 self.map1(mask, d, a, |x| convert::convert(dty, sty, round, int_round, ftz, sat, x))
             }
+            Op::CvtRelu { dty, sty, round, d, a } => self.map1(mask, d, a, |x| {
+                let f = FMods { relu: true, ..Default::default() };
+                let v = match sty {
+                    Ty::F64 => f64::from_bits(x),
+                    _ => f32::from_bits(x as u32) as f64,
+                };
+                if v.is_nan() {
+                    return if dty == Ty::F32 { alu::NAN32 as u64 } else { 0x7fff };
+                }
+                let v = if f.relu && v <= 0.0 { 0.0 } else { v };
+                let fmt = match dty {
+                    Ty::BF16 => half::BF16,
+                    Ty::F32 => half::F32,
+                    _ => half::F16,
+                };
+                half::round_fmt(v, fmt, round)
+            }),
+            Op::CvtFp8 { e4m3, to_fp8, relu, d, a, b } => {
+                for l in lanes(mask) {
+                    let x = self.v(a, l);
+                    let v = if to_fp8 {
+                        let (hi, lo) = match b {
+                            Some(b) => (f32::from_bits(x as u32) as f64, f32::from_bits(self.v(b, l) as u32) as f64),
+                            None => (half::to_f64(x >> 16 & 0xffff, half::F16), half::to_f64(x & 0xffff, half::F16)),
+                        };
+                        (half::to_fp8(hi, e4m3, relu) << 8) | half::to_fp8(lo, e4m3, relu)
+                    } else {
+                        let one = |byte: u64| half::round_fmt(half::fp8_value(byte as u8, e4m3), half::F16, Round::Rn);
+                        (one(x >> 8 & 0xff) << 16) | one(x & 0xff)
+                    };
+                    self.set(d, l, v);
+                }
+            }
             Op::CvtTf32 { round, d, a } => self.map1(mask, d, a, |x| {
                 let v = f32::from_bits(x as u32) as f64;
                 half::round_fmt(v, half::Fmt { man: 10, exp: 8 }, round) << 13

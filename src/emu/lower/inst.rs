@@ -395,6 +395,28 @@ impl InstLowering<'_, '_> {
             }
             "cvt" => {
                 need!(2);
+                let fp8 = |n: &str| {
+                    if n.starts_with("e4m3") {
+                        Some(true)
+                    } else if n.starts_with("e5m2") {
+                        Some(false)
+                    } else {
+                        None
+                    }
+                };
+                if let Some(e4m3) = m.all.iter().find_map(|x| fp8(x)) {
+                    // cvt with fp8 pairs (sm_89+): to fp8 from two f32 or one f16x2,
+                    // or from fp8 to f16x2.
+                    let to_fp8 = m.all.iter().position(|x| fp8(x).is_some())
+                        < m.all.iter().position(|x| x == "f32" || x == "f16x2");
+                    let d = self.dst(&ops[0])?;
+                    let a = self.src(&ops[1], Ty::U32)?;
+                    let b = match ops.get(2) {
+                        Some(o) => Some(self.src(o, Ty::F32)?),
+                        None => None,
+                    };
+                    return Ok(Op::CvtFp8 { e4m3, to_fp8, relu: m.has("relu"), d, a, b });
+                }
                 if m.types.len() < 2 {
                     return err(line, "cvt needs destination and source types");
                 }
@@ -440,6 +462,10 @@ impl InstLowering<'_, '_> {
                     return Ok(Op::CvtPack { dty, f: m.fmods(), d, a, b });
                 }
                 let a = self.src(&ops[1], sty)?;
+                if m.has("relu") {
+                    // cvt.rn.relu.{f16,bf16}.f32: negatives and -0 become +0.
+                    return Ok(Op::CvtRelu { dty, sty, round: m.round(), d, a });
+                }
                 Op::Cvt { dty, sty, round: m.round(), int_round, ftz: m.has("ftz"), sat: m.has("sat"), d, a }
             }
             "cvta" => {
