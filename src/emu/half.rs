@@ -130,9 +130,9 @@ pub fn fp8_value(code: u8, e4m3: bool) -> f64 {
             f64::NAN
         }
     } else if e == 0 {
-        m * 2f64.powi(1 - bias - man_bits as i32)
+        m * 2f64.powi(1 - bias - man_bits)
     } else {
-        (m + (1 << man_bits) as f64) * 2f64.powi(e - bias - man_bits as i32)
+        (m + (1 << man_bits) as f64) * 2f64.powi(e - bias - man_bits)
     };
     if neg {
         -mag
