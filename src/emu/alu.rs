@@ -370,6 +370,16 @@ fn f64_rounded(op: ROp, r: Round, x: f64, y: f64) -> f64 {
     if q == 0.0 && matches!(op, ROp::Add | ROp::Sub) {
         return zero_sum_sign(x, if op == ROp::Sub { -y } else { y }, r);
     }
+    // Products, quotients and roots of finite non-zero operands are rounded
+    // from their exact integer form (the FMA residual is not exact when the
+    // result underflows).
+    if matches!(op, ROp::Mul | ROp::Div | ROp::Sqrt)
+        && x != 0.0
+        && x.is_finite()
+        && (op == ROp::Sqrt || (y != 0.0 && y.is_finite()))
+    {
+        return exact_f64(op, r, x, y);
+    }
     // The sign of (exact − q).
     let err = match op {
         ROp::Add => two_sum(x, y).1,
@@ -384,6 +394,111 @@ fn f64_rounded(op: ROp, r: Round, x: f64, y: f64) -> f64 {
         Round::Rz if q > 0.0 && err < 0.0 => q.next_down(),
         Round::Rz if q < 0.0 && err > 0.0 => q.next_up(),
         _ => q,
+    }
+}
+
+/// A finite non-zero f64 as (mantissa, exponent): `|x| = m × 2^e`, with `m`
+/// shifted so its top bit is bit 52.
+fn decompose(x: f64) -> (u128, i32) {
+    let bits = x.to_bits();
+    let field = ((bits >> 52) & 0x7ff) as i32;
+    let frac = (bits & ((1 << 52) - 1)) as u128;
+    let (mut m, mut e) = if field == 0 { (frac, -1074) } else { (frac | (1 << 52), field - 1075) };
+    while m < (1 << 52) {
+        m <<= 1;
+        e -= 1;
+    }
+    (m, e)
+}
+
+/// The exact product, quotient or square root of finite non-zero operands,
+/// rounded once with mode `r` (including subnormal results and overflow).
+fn exact_f64(op: ROp, r: Round, x: f64, y: f64) -> f64 {
+    let (mx, ex) = decompose(x);
+    let neg = op != ROp::Sqrt && (x.is_sign_negative() != y.is_sign_negative());
+    let (m, e, sticky) = match op {
+        ROp::Mul => {
+            let (my, ey) = decompose(y);
+            (mx * my, ex + ey, false)
+        }
+        ROp::Div => {
+            let (my, ey) = decompose(y);
+            let n = mx << 74;
+            (n / my, ex - ey - 74, n % my != 0)
+        }
+        _ => {
+            // Make the exponent even, then take an integer square root with
+            // 64 extra bits.
+            let (mx, ex) = if ex % 2 != 0 { (mx << 1, ex - 1) } else { (mx, ex) };
+            let n = mx << 64;
+            let s = isqrt(n);
+            (s, (ex - 64) / 2, s * s != n)
+        }
+    };
+    round_exact(neg, m, e, sticky, r)
+}
+
+fn isqrt(n: u128) -> u128 {
+    let mut s = (n as f64).sqrt() as u128;
+    while s * s > n {
+        s -= 1;
+    }
+    while (s + 1) * (s + 1) <= n {
+        s += 1;
+    }
+    s
+}
+
+/// Rounds ±(m × 2^e, plus a nonzero tail below it if `sticky`) to f64.
+fn round_exact(neg: bool, m: u128, e: i32, sticky: bool, r: Round) -> f64 {
+    let bits = 128 - m.leading_zeros() as i32;
+    // Keep 53 significant bits, or fewer where the result is subnormal.
+    let shift = (bits - 53).max(-1074 - e);
+    let (mut q, exp, tail) = if shift >= 127 {
+        // Far below the smallest subnormal: nothing kept, less than half of it.
+        (0, e + shift, Some((1, 2)))
+    } else if shift > 0 {
+        let q = m >> shift;
+        let rem = m & ((1u128 << shift) - 1);
+        let half = 1u128 << (shift - 1);
+        (q, e + shift, Some((rem, half)))
+    } else {
+        (m << -shift, e + shift, None)
+    };
+    let inexact = sticky || tail.is_some_and(|(rem, _)| rem != 0);
+    let up = match r {
+        Round::Rn | Round::Rna => match tail {
+            Some((rem, half)) => rem > half || (rem == half && (sticky || q & 1 == 1 || r == Round::Rna)),
+            None => false,
+        },
+        Round::Rz => false,
+        Round::Rm => neg && inexact,
+        Round::Rp => !neg && inexact,
+    };
+    if up {
+        q += 1;
+    }
+    // Assemble: q × 2^exp with q < 2^54.
+    let (q, exp) = if q >> 53 != 0 { (q >> 1, exp + 1) } else { (q, exp) };
+    let mag = if q >> 52 != 0 {
+        let field = exp + 52 + 1075 - 52;
+        if field >= 0x7ff {
+            return match (r, neg) {
+                (Round::Rz, false) | (Round::Rm, false) => f64::MAX,
+                (Round::Rz, true) | (Round::Rp, true) => f64::MIN,
+                (_, false) => f64::INFINITY,
+                (_, true) => f64::NEG_INFINITY,
+            };
+        }
+        f64::from_bits(((field as u64) << 52) | (q as u64 & ((1 << 52) - 1)))
+    } else {
+        // Subnormal (exp is -1074 here) or zero.
+        f64::from_bits(q as u64)
+    };
+    if neg {
+        -mag
+    } else {
+        mag
     }
 }
 
@@ -865,6 +980,27 @@ mod tests {
         assert_eq!(float_bin(BinOp::Div, Ty::F64, f(Round::Rp), d(1.0), d(3.0)), d(1.0 / 3.0) + 1);
         assert_eq!(float_bin(BinOp::Div, Ty::F64, f(Round::Rz), d(1.0), d(3.0)), d(1.0 / 3.0));
         assert_eq!(float_bin(BinOp::Add, Ty::F64, f(Round::Rm), d(-1.0), d(-1e-30)), d(-1.0) + 1);
+    }
+
+    #[test]
+    fn f64_directed_rounding_of_underflowing_products_and_quotients() {
+        let f = |r| FMods { round: r, ..Default::default() };
+        let tiny = 1e-200f64.to_bits();
+        let min_sub = f64::from_bits(1).to_bits();
+        assert_eq!(float_bin(BinOp::MulLo, Ty::F64, f(Round::Rp), tiny, tiny), min_sub);
+        assert_eq!(float_bin(BinOp::MulLo, Ty::F64, f(Round::Rz), tiny, tiny), 0);
+        assert_eq!(
+            float_bin(BinOp::MulLo, Ty::F64, f(Round::Rm), tiny, (-1e-200f64).to_bits()),
+            (-f64::from_bits(1)).to_bits()
+        );
+        assert_eq!(float_bin(BinOp::Div, Ty::F64, f(Round::Rp), tiny, 1e200f64.to_bits()), min_sub);
+        assert_eq!(
+            float_bin(BinOp::Div, Ty::F64, f(Round::Rz), 1f64.to_bits(), 3f64.to_bits()),
+            (1.0f64 / 3.0).to_bits()
+        );
+        // sqrt(2) rounds up to nearest, so toward zero is one ulp below.
+        assert_eq!(float_un(UnOp::Sqrt, Ty::F64, f(Round::Rz), 2f64.to_bits()), 2f64.sqrt().to_bits() - 1);
+        assert_eq!(float_un(UnOp::Sqrt, Ty::F64, f(Round::Rp), 2f64.to_bits()), 2f64.sqrt().to_bits());
     }
 
     #[test]
