@@ -376,7 +376,7 @@ fn f64_rounded(op: ROp, r: Round, x: f64, y: f64) -> f64 {
     if matches!(op, ROp::Mul | ROp::Div | ROp::Sqrt)
         && x != 0.0
         && x.is_finite()
-        && (op == ROp::Sqrt || (y != 0.0 && y.is_finite()))
+        && (if op == ROp::Sqrt { x > 0.0 } else { y != 0.0 && y.is_finite() })
     {
         return exact_f64(op, r, x, y);
     }
@@ -608,9 +608,8 @@ pub fn float_un(op: UnOp, ty: Ty, f: FMods, a: u64) -> u64 {
     if ty == Ty::F64 {
         let x = f64::from_bits(a);
         let r = match op {
-            // NaNs come back quiet (measured on the H100).
-            UnOp::Neg if x.is_nan() => return (a ^ (1 << 63)) | (1 << 51),
-            UnOp::Abs if x.is_nan() => return (a & !(1 << 63)) | (1 << 51),
+            // A NaN comes back quiet with its sign unchanged (measured on the H100).
+            UnOp::Neg | UnOp::Abs if x.is_nan() => return a | (1 << 51),
             UnOp::Neg => return a ^ (1 << 63),
             UnOp::Abs => return a & !(1 << 63),
             UnOp::Sqrt => f64_rounded(ROp::Sqrt, f.round, x, 0.0),

@@ -153,7 +153,7 @@ pub fn convert(dty: Ty, sty: Ty, round: Round, int_round: bool, ftz: bool, sat: 
                         // f64 source, and 0 otherwise.
                         return match (dty.bits(), sty) {
                             (64, _) => 1 << 63,
-                            (32, Ty::F64) => 0x8000_0000,
+                            (bits, Ty::F64) => ext(1 << (bits - 1), dty),
                             _ => 0,
                         };
                     }
