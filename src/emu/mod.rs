@@ -15,6 +15,7 @@ pub mod layout;
 pub mod lower;
 pub mod mem;
 pub mod printf;
+mod rounding;
 #[cfg(test)]
 mod tests;
 

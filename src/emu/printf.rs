@@ -205,10 +205,9 @@ fn c_format_int(fmt: &[u8], stars: &[i32], v: i64, ll: bool) -> Vec<u8> {
         });
     }
     with_stars(fmt, stars, |buf, len, f, a, b| match stars.len() {
-        // SAFETY: `f` is a NUL-terminated format with exactly one `long long`
-        // conversion (`%…lld` and friends) preceded by `stars.len()`
-        // `*` fields; the arguments passed match it; buf/len describe a
-        // writable buffer (or NULL/0 to measure).
+        // One `long long` conversion (`%…lld` and friends) after
+        // `stars.len()` `*` fields; buf/len describe a writable buffer.
+        // SAFETY: `f` is NUL-terminated and the arguments match it.
         0 => unsafe { libc::snprintf(buf, len, f, v) },
         // SAFETY: as above, with one `*` argument.
         1 => unsafe { libc::snprintf(buf, len, f, a, v) },

@@ -5,6 +5,10 @@
 //! address.
 
 mod calls;
+mod mbarrier;
+mod warp;
+
+use mbarrier::mbar_update;
 
 use crate::emu::alu;
 use crate::emu::cfg::EXIT;
@@ -669,59 +673,9 @@ impl Warp {
                     }
                 }
             }
-            Op::Match { all, d, dp, a, mask: mm } => {
-                let mut vals = [0u64; 32];
-                for l in lanes(mask) {
-                    vals[l] = self.v(a, l);
-                }
-                for l in lanes(mask) {
-                    let members = self.v(mm, l) as u32 & mask;
-                    let same = lanes(members).filter(|&k| vals[k] == vals[l]).fold(0u32, |m, k| m | 1 << k);
-                    let (v, p) = if all {
-                        if same == members {
-                            (members, true)
-                        } else {
-                            (0, false)
-                        }
-                    } else {
-                        (same, true)
-                    };
-                    self.set(d, l, v as u64);
-                    if let Some(dp) = dp {
-                        self.set(dp, l, p as u64);
-                    }
-                }
-            }
-            Op::Redux { op: rop, ty, d, a, mask: mm } => {
-                for l in lanes(mask) {
-                    let members = self.v(mm, l) as u32 & mask;
-                    let mut it = lanes(members).map(|k| alu::ext(self.v(a, k), ty));
-                    let first_v = it.next().unwrap_or(0);
-                    let v = it.fold(first_v, |acc, x| match rop {
-                        0 => acc.wrapping_add(x),
-                        1 if ty.is_signed() => (acc as i64).min(x as i64) as u64,
-                        1 => acc.min(x),
-                        2 if ty.is_signed() => (acc as i64).max(x as i64) as u64,
-                        2 => acc.max(x),
-                        3 => acc & x,
-                        4 => acc | x,
-                        _ => acc ^ x,
-                    });
-                    self.set(d, l, alu::ext(v, ty));
-                }
-            }
-            Op::Elect { d, p, mask: mm } => {
-                for l in lanes(mask) {
-                    let members = self.v(mm, l) as u32 & mask;
-                    let leader = members.trailing_zeros();
-                    if let Some(d) = d {
-                        self.set(d, l, if members == 0 { 0 } else { leader as u64 });
-                    }
-                    if let Some(p) = p {
-                        self.set(p, l, (leader == l as u32) as u64);
-                    }
-                }
-            }
+            Op::Match { all, d, dp, a, mask: mm } => self.match_sync(all, d, dp, a, mm, mask),
+            Op::Redux { op: rop, ty, d, a, mask: mm } => self.redux(rop, ty, d, a, mm, mask),
+            Op::Elect { d, p, mask: mm } => self.elect(d, p, mm, mask),
             Op::Dp4a { sa, sb, d, a, b, c } => self.map3(mask, d, a, b, c, |x, y, z| {
                 let byte = |v: u64, i: u32, s: bool| {
                     let b = (v >> (8 * i)) as u8;
@@ -984,63 +938,8 @@ impl Warp {
                     wait: true,
                 }));
             }
-            Op::Shfl { mode, d, dp, a, b, c } => {
-                let mut src = [0u64; 32];
-                for (l, s) in src.iter_mut().enumerate() {
-                    *s = self.v(a, l);
-                }
-                for l in lanes(mask) {
-                    let lane = l as u32;
-                    let bval = (self.v(b, l) & 0x1f) as u32;
-                    let cv = self.v(c, l) as u32;
-                    let cval = cv & 0x1f;
-                    let segmask = (cv >> 8) & 0x1f;
-                    let max_lane = (lane & segmask) | (cval & !segmask);
-                    let min_lane = lane & segmask;
-                    let (j, ok) = match mode {
-                        ShflMode::Up => {
-                            let j = lane as i32 - bval as i32;
-                            (j, j >= max_lane as i32)
-                        }
-                        ShflMode::Down => {
-                            let j = (lane + bval) as i32;
-                            (j, j <= max_lane as i32)
-                        }
-                        ShflMode::Bfly => {
-                            let j = (lane ^ bval) as i32;
-                            (j, j <= max_lane as i32)
-                        }
-                        ShflMode::Idx => {
-                            let j = (min_lane | (bval & !segmask)) as i32;
-                            (j, j <= max_lane as i32)
-                        }
-                    };
-                    let j = if ok { j as usize } else { l };
-                    self.set(d, l, src[j & 31] & 0xffff_ffff);
-                    if let Some(dp) = dp {
-                        self.set(dp, l, ok as u64);
-                    }
-                }
-            }
-            Op::Vote { mode, d, a, negate, members } => {
-                let mut pred = 0u32;
-                for l in lanes(mask) {
-                    if (self.v(a, l) & 1 != 0) ^ negate {
-                        pred |= 1 << l;
-                    }
-                }
-                for l in lanes(mask) {
-                    let group = mask & self.v(members, l) as u32;
-                    let ballot = pred & group;
-                    let v = match mode {
-                        VoteMode::Ballot => ballot as u64,
-                        VoteMode::All => (ballot == group) as u64,
-                        VoteMode::Any => (ballot != 0) as u64,
-                        VoteMode::Uni => (ballot == group || ballot == 0) as u64,
-                    };
-                    self.set(d, l, v);
-                }
-            }
+            Op::Shfl { mode, d, dp, a, b, c } => self.shfl(mode, d, dp, a, b, c, mask),
+            Op::Vote { mode, d, a, negate, members } => self.vote(mode, d, a, negate, members, mask),
             Op::Activemask { d } => {
                 let active = self.stack.last().map_or(0, |e| e.mask);
                 for l in lanes(mask) {
@@ -1103,139 +1002,4 @@ fn lanes(mask: u32) -> impl Iterator<Item = usize> {
             Some(l)
         }
     })
-}
-
-/// The 64-bit mbarrier object as this emulator lays it out in shared memory:
-/// pending arrivals (bits 0–19), expected arrivals (20–39), transaction
-/// bytes (40–61, signed), and the current phase's parity (bit 63).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct MbarState {
-    pending: u32,
-    expected: u32,
-    tx: i64,
-    phase: bool,
-}
-
-impl MbarState {
-    fn decode(v: u64) -> MbarState {
-        let tx = ((v >> 40) & 0x3f_ffff) as i64;
-        MbarState {
-            pending: (v & 0xf_ffff) as u32,
-            expected: ((v >> 20) & 0xf_ffff) as u32,
-            tx: if tx & 0x20_0000 != 0 { tx - 0x40_0000 } else { tx },
-            phase: v >> 63 != 0,
-        }
-    }
-    fn encode(self) -> u64 {
-        (self.pending as u64 & 0xf_ffff)
-            | ((self.expected as u64 & 0xf_ffff) << 20)
-            | (((self.tx & 0x3f_ffff) as u64) << 40)
-            | ((self.phase as u64) << 63)
-    }
-    /// Completes the phase when nothing is pending.
-    fn settle(&mut self) {
-        if self.pending == 0 && self.tx <= 0 {
-            self.phase = !self.phase;
-            self.pending = self.expected;
-            self.tx = 0;
-        }
-    }
-    fn arrive(&mut self, count: u32) {
-        self.pending = self.pending.saturating_sub(count);
-        self.settle();
-    }
-    fn complete_tx(&mut self, bytes: i64) {
-        self.tx -= bytes;
-        self.settle();
-    }
-}
-
-/// Reads, updates and writes back an mbarrier; returns its state before.
-fn mbar_update(cta: &mut Cta, space: Space, a: u64, thread: u32, f: impl FnOnce(&mut MbarState)) -> Result<u64, Fault> {
-    let old = cta.load(space, a, 8, thread)?;
-    let mut st = MbarState::decode(old);
-    f(&mut st);
-    cta.store(space, a, 8, st.encode(), thread)?;
-    Ok(old)
-}
-
-impl Warp {
-    /// Runs an mbarrier operation lane by lane; returns true when a wait
-    /// found its phase incomplete (the warp should yield).
-    #[allow(clippy::too_many_arguments)]
-    fn mbarrier(
-        &mut self,
-        kind: MbarKind,
-        d: Option<Reg>,
-        addr: Addr,
-        space: Space,
-        a: Option<Src>,
-        mask: u32,
-        _pc: u32,
-        cta: &mut Cta,
-    ) -> Result<bool, Fault> {
-        let mut incomplete = false;
-        for l in lanes(mask) {
-            let thread = self.first_thread + l as u32;
-            let at = self.addr(addr, l);
-            let arg = a.map(|s| self.v(s, l));
-            match kind {
-                MbarKind::Init => {
-                    let n = arg.unwrap_or(1) as u32;
-                    cta.store(
-                        space,
-                        at,
-                        8,
-                        MbarState { pending: n, expected: n, tx: 0, phase: false }.encode(),
-                        thread,
-                    )?;
-                }
-                MbarKind::Arrive { drop, expect_tx } => {
-                    let old = mbar_update(cta, space, at, thread, |st| {
-                        if expect_tx {
-                            st.tx += arg.unwrap_or(0) as i64;
-                            st.arrive(1);
-                        } else {
-                            let n = arg.unwrap_or(1) as u32;
-                            if drop {
-                                st.expected = st.expected.saturating_sub(n);
-                            }
-                            st.arrive(n);
-                        }
-                    })?;
-                    if let Some(d) = d {
-                        self.set(d, l, old);
-                    }
-                }
-                MbarKind::ExpectTx => {
-                    mbar_update(cta, space, at, thread, |st| st.tx += arg.unwrap_or(0) as i64)?;
-                }
-                MbarKind::CompleteTx => {
-                    mbar_update(cta, space, at, thread, |st| st.complete_tx(arg.unwrap_or(0) as i64))?;
-                }
-                MbarKind::CpAsyncArrive { noinc } => {
-                    if noinc {
-                        mbar_update(cta, space, at, thread, |st| st.arrive(1))?;
-                    }
-                }
-                MbarKind::Wait { parity } => {
-                    let st = MbarState::decode(cta.load(space, at, 8, thread)?);
-                    let v = arg.unwrap_or(0);
-                    // A token holds the phase at arrival; a parity names a phase.
-                    let done = if parity { st.phase != (v & 1 != 0) } else { st.phase != (v >> 63 != 0) };
-                    incomplete |= !done;
-                    if let Some(d) = d {
-                        self.set(d, l, done as u64);
-                    }
-                }
-                MbarKind::Inval => cta.store(space, at, 8, 0, thread)?,
-                MbarKind::PendingCount => {
-                    if let Some(d) = d {
-                        self.set(d, l, MbarState::decode(arg.unwrap_or(0)).pending as u64);
-                    }
-                }
-            }
-        }
-        Ok(incomplete)
-    }
 }
