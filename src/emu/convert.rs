@@ -73,6 +73,11 @@ fn int_round_sig(v: i128, sig: u32, r: Round) -> f64 {
 
 /// `cvt` (PTX ISA §9.7.9.21).
 pub fn convert(dty: Ty, sty: Ty, round: Round, int_round: bool, ftz: bool, sat: bool, a: u64) -> u64 {
+    // bf16 → f32 is a pure widening of the bits, NaN payloads included
+    // (measured on the H100).
+    if sty == Ty::BF16 && dty == Ty::F32 && !ftz && !sat {
+        return (a & 0xffff) << 16;
+    }
     // Source value as either an integer or a float.
     let src_f: Option<f64> = match sty {
         Ty::F32 => Some(ftz32(f32_of(a), ftz) as f64),

@@ -580,6 +580,10 @@ impl Warp {
             }
             Op::CvtTf32 { round, d, a } => self.map1(mask, d, a, |x| {
                 let v = f32::from_bits(x as u32) as f64;
+                if v.is_nan() {
+                    // A NaN keeps its sign and top payload bits (measured on the H100).
+                    return x & 0xffff_e000;
+                }
                 half::round_fmt(v, half::Fmt { man: 10, exp: 8 }, round) << 13
             }),
             Op::CvtPackInt { bits, signed, d, a, b, c } => {
