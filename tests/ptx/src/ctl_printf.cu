@@ -41,9 +41,9 @@ extern "C" __global__ void ctl_printf_len(const unsigned int* in, unsigned int* 
     out[0] = printf("lld=%lld llu=%llu llx=%llx llX=%llX lli=%lli\n", neg, big, big, big, neg);
     out[1] = printf("[%20lld][%-20llu|][%#llx][%+lld][%llo]\n", neg, big, big, minll, big);
     out[2] = printf("ld=%ld lu=%lu lx=%lx\n", (long)neg, (unsigned long)big, (unsigned long)big);
-    out[3] = printf("hd=%hd hu=%hu hx=%hx hhd=%hhd hhu=%hhu hhx=%hhx\n", (short)in[64 + 19], (unsigned short)in[64 + 19],
-                    (unsigned short)in[64 + 20], (signed char)in[64 + 19], (unsigned char)in[64 + 19],
-                    (unsigned char)in[64 + 20]);
+    // (%hh conversions are left out: the H100 prints unrelated bytes for them.)
+    out[3] = printf("hd=%hd hu=%hu hx=%hx\n", (short)in[64 + 19], (unsigned short)in[64 + 19],
+                    (unsigned short)in[64 + 20]);
     out[4] = printf("mixed %d %lld %u %llx %d\n", (int)in[64 + 9], neg, in[64 + 10], big, (int)in[64 + 11]);
 }
 
