@@ -280,6 +280,12 @@ fn widen_signed(bits: u32) -> Ty {
 pub fn float_bin(op: BinOp, ty: Ty, f: FMods, a: u64, b: u64) -> u64 {
     if ty == Ty::F64 {
         let (x, y) = (f64::from_bits(a), f64::from_bits(b));
+        if matches!(op, BinOp::Add | BinOp::Sub | BinOp::MulLo) && (x.is_nan() || y.is_nan()) {
+            // The second operand's NaN wins, made quiet (measured on the H100;
+            // division keeps the host's first-operand rule, which also matches).
+            let n = if y.is_nan() { b } else { a };
+            return n | (1 << 51);
+        }
         let r = match op {
             BinOp::Add => f64_rounded(ROp::Add, f.round, x, y),
             BinOp::Sub => f64_rounded(ROp::Sub, f.round, x, y),
@@ -377,7 +383,14 @@ pub fn fma32(f: FMods, a: u64, b: u64, c: u64) -> u64 {
 /// `fma.f64`: a×b+c with one rounding (round to nearest even).
 #[inline(always)]
 pub fn fma64(f: FMods, a: u64, b: u64, c: u64) -> u64 {
-    let r = f64::from_bits(a).mul_add(f64::from_bits(b), f64::from_bits(c));
+    // A NaN operand propagates, made quiet: a signaling one first, else the
+    // first of a, b, c.
+    let is_nan = |v: u64| f64::from_bits(v).is_nan();
+    let signaling = |v: u64| is_nan(v) && v & (1 << 51) == 0;
+    if let Some(n) = [a, b, c].into_iter().find(|&v| signaling(v)).or([a, b, c].into_iter().find(|&v| is_nan(v))) {
+        return n | (1 << 51);
+    }
+    let r = super::rounding::fma64_rounded(f.round, f64::from_bits(a), f64::from_bits(b), f64::from_bits(c));
     out64(r, f)
 }
 

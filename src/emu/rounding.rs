@@ -288,3 +288,62 @@ pub(super) fn f32_rounded(op: ROp, r: Round, x: f32, y: f32, z: f32) -> f32 {
         }
     }
 }
+
+/// `fma.f64` in any rounding mode: x·y + z exactly, rounded once. The
+/// product (≤ 106 bits) and the addend are aligned in 128-bit integers; bits
+/// of the smaller term shifted out become a sticky remainder.
+pub(super) fn fma64_rounded(r: Round, x: f64, y: f64, z: f64) -> f64 {
+    let q = x.mul_add(y, z);
+    if r == Round::Rn || r == Round::Rna || q.is_nan() || !x.is_finite() || !y.is_finite() || !z.is_finite() {
+        return q;
+    }
+    if x == 0.0 || y == 0.0 {
+        // The product is a signed zero: the result is z, or a zero sum.
+        let p = if x.is_sign_negative() != y.is_sign_negative() { -0.0 } else { 0.0 };
+        return if z == 0.0 { zero_sum_sign(p, z, r) } else { z };
+    }
+    let pneg = x.is_sign_negative() != y.is_sign_negative();
+    let (mx, ex) = decompose(x);
+    let (my, ey) = decompose(y);
+    let (mp, ep) = (mx * my, ex + ey);
+    if z == 0.0 {
+        return round_exact(pneg, mp, ep, false, r);
+    }
+    let (mz, ez) = decompose(z);
+    let zneg = z.is_sign_negative();
+    // Order the terms by their top bit.
+    let top = |m: u128, e: i32| e + 127 - m.leading_zeros() as i32;
+    let ((ma, ea, na), (mb, eb, nb)) =
+        if top(mp, ep) >= top(mz, ez) { ((mp, ep, pneg), (mz, ez, zneg)) } else { ((mz, ez, zneg), (mp, ep, pneg)) };
+    // Shift the larger term up as far as 126 bits allow, then the smaller
+    // one to the same exponent.
+    let room = (ma.leading_zeros() as i32 - 2).max(0);
+    let s = room.min((ea - eb).max(0));
+    let (a, e) = (ma << s, ea - s);
+    let (b, sticky) = if eb >= e {
+        (mb << (eb - e), false)
+    } else {
+        let k = e - eb;
+        if k >= 127 {
+            (0, true)
+        } else {
+            (mb >> k, mb & ((1u128 << k) - 1) != 0)
+        }
+    };
+    let (m, neg, sticky) = if na == nb {
+        (a + b, na, sticky)
+    } else if a > b {
+        // a - (b + frac): borrow one unit when a fraction was shifted out.
+        (a - b - sticky as u128, na, sticky)
+    } else if a == b {
+        return zero_sum_sign(if na { -1.0 } else { 1.0 }, if nb { -1.0 } else { 1.0 }, r) * 0.0;
+    } else {
+        (b - a, nb, sticky)
+    };
+    if m == 0 {
+        // Only the shifted-out fraction remains (cannot happen with the
+        // alignment above, but never divide by nothing).
+        return if r == Round::Rm { -0.0 } else { 0.0 };
+    }
+    round_exact(neg, m, e, sticky, r)
+}
