@@ -330,16 +330,20 @@ pub fn float_bin(op: BinOp, ty: Ty, f: FMods, a: u64, b: u64) -> u64 {
 /// Floating-point unary operations.
 pub fn float_un(op: UnOp, ty: Ty, f: FMods, a: u64) -> u64 {
     if ty == Ty::F64 {
-        let x = f64::from_bits(a);
+        // `.ftz` exists for f64 only on rcp/rsqrt.approx: subnormal inputs flush.
+        let x = ftz64(f64::from_bits(a), f.ftz);
         let r = match op {
             // A NaN comes back quiet with its sign unchanged (measured on the H100).
             UnOp::Neg | UnOp::Abs if x.is_nan() => return a | (1 << 51),
             UnOp::Neg => return a ^ (1 << 63),
             UnOp::Abs => return a & !(1 << 63),
             UnOp::Sqrt => f64_rounded(ROp::Sqrt, f.round, x, 0.0),
-            UnOp::Rcp if f.approx => 1.0 / x,
+            // The hardware's f64 approximations work from the high word only.
+            UnOp::Rcp if f.approx => hi_word(1.0 / hi_word(x)),
             UnOp::Rcp => f64_rounded(ROp::Div, f.round, 1.0, x),
-            UnOp::Rsqrt => 1.0 / x.sqrt(),
+            // Without .ftz, NaNs and invalid inputs follow the host's rules.
+            UnOp::Rsqrt if !f.ftz && (x.is_nan() || x < 0.0) => 1.0 / x.sqrt(),
+            UnOp::Rsqrt => hi_word(1.0 / hi_word(x).sqrt()),
             UnOp::Sin => x.sin(),
             UnOp::Cos => x.cos(),
             UnOp::Lg2 => x.log2(),
@@ -409,6 +413,15 @@ fn approx_sincos(x: f32, cos: bool) -> f32 {
     let turns = x * (1.0 / (2.0 * std::f32::consts::PI));
     let frac = (turns - turns.round()) as f64 * 2.0 * std::f64::consts::PI;
     (if cos { frac.cos() } else { frac.sin() }) as f32
+}
+
+/// `x` with the low 32 bits of its encoding cleared; a NaN becomes the
+/// hardware's high-word NaN 0x7fffffff_00000000 (measured on the H100).
+fn hi_word(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::from_bits(0x7fff_ffff_0000_0000);
+    }
+    f64::from_bits(x.to_bits() & !0xffff_ffff)
 }
 
 /// Integer unary operations.
