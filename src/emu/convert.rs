@@ -125,6 +125,9 @@ pub fn convert(dty: Ty, sty: Ty, round: Round, int_round: bool, ftz: bool, sat: 
                     let r = f32::from_bits(super::half::round_fmt(v, super::half::F32, mode) as u32);
                     out32(r, FMods { ftz, ..Default::default() })
                 }
+                // cvt.ftz.f64.f32 of a NaN widens the canonical f32 NaN
+                // (without .ftz the payload is kept; both measured on the H100).
+                Ty::F64 if v.is_nan() && sty == Ty::F32 && ftz => 0x7fff_ffff_e000_0000,
                 Ty::F64 => out64(v, FMods { sat, ..Default::default() }),
                 // NaN keeps its sign and top payload bits, made quiet
                 // (measured on the H100: 0x7fa00000 → 0x7f00).
