@@ -9,5 +9,6 @@
 
 pub mod driver;
 pub mod emu;
+pub mod image;
 pub mod memory;
 pub mod ptx;

@@ -203,6 +203,9 @@ pub(crate) fn ctx_destroy(ctx: CUcontext) -> CuResult {
 /// memory. Threads that still have it current get
 /// `CUDA_ERROR_CONTEXT_IS_DESTROYED`. Libraries belong to no context and stay.
 fn teardown(h: usize) {
+    // libcudart's context-local storage destructors run first, while the
+    // context still exists (export_table.rs).
+    super::export_table::context_destroyed(h);
     DRIVER.contexts.remove(h);
     DRIVER.destroyed.lock().insert(h);
     for m in DRIVER.modules.handles_where(|m| m.ctx == h) {
@@ -440,11 +443,23 @@ pub(crate) fn ctx_disable_peer_access(peer: CUcontext) -> CuResult {
 
 // ---- Primary contexts ----------------------------------------------------
 
-/// The handle of device `dev`'s primary context while it is active, without
-/// retaining it (for export tables that hand it out that way).
-#[allow(dead_code)] // for cuGetExportTable, which is not written yet
-pub fn primary_context(dev: i32) -> Option<usize> {
-    DRIVER.primary.lock().get(&dev).and_then(|p| p.handle)
+/// The handle device `dev`'s primary context has or will have when next
+/// retained: libcudart asks for it (export table 6bd5, slot 2) before its
+/// first `cuDevicePrimaryCtxRetain` and then uses that value, as NVIDIA's
+/// primary context objects exist from `cuInit` on. An inactive primary
+/// context is made here with no retains (still reported inactive).
+pub fn primary_context_handle(dev: i32) -> CuResult<usize> {
+    check_device(dev)?;
+    let mut all = DRIVER.primary.lock();
+    let p = all.entry(dev).or_default();
+    match p.handle {
+        Some(h) => Ok(h),
+        None => {
+            let h = new_context(dev, p.flags | MAP_HOST, true)?;
+            p.handle = Some(h);
+            Ok(h)
+        }
+    }
 }
 
 pub(crate) unsafe fn primary_ctx_retain(pctx: *mut CUcontext, dev: i32) -> CuResult {
@@ -480,10 +495,11 @@ pub(crate) fn primary_ctx_release(dev: i32) -> CuResult {
         return fail(CUDA_ERROR_INVALID_CONTEXT);
     }
     p.refs -= 1;
-    if p.refs == 0 {
-        if let Some(h) = p.handle.take() {
-            teardown(h);
-        }
+    let gone = if p.refs == 0 { p.handle.take() } else { None };
+    // Torn down without the lock: destructors may call back into the driver.
+    drop(all);
+    if let Some(h) = gone {
+        teardown(h);
     }
     Ok(())
 }
@@ -496,10 +512,12 @@ pub(crate) fn primary_ctx_reset(dev: i32) -> CuResult {
     check_device(dev)?;
     let mut all = DRIVER.primary.lock();
     let p = all.entry(dev).or_default();
-    if let Some(h) = p.handle.take() {
+    let gone = p.handle.take();
+    p.flags = 0;
+    drop(all);
+    if let Some(h) = gone {
         teardown(h);
     }
-    p.flags = 0;
     Ok(())
 }
 
@@ -512,7 +530,8 @@ pub(crate) unsafe fn primary_ctx_get_state(dev: i32, flags: *mut u32, active: *m
     // SAFETY: both checked non-null.
     unsafe {
         out(flags, p.flags)?;
-        out(active, p.handle.is_some() as i32)
+        // A handle without retains was only made for primary_context_handle.
+        out(active, (p.handle.is_some() && p.refs > 0) as i32)
     }
 }
 
@@ -525,7 +544,8 @@ pub(crate) fn primary_ctx_set_flags(dev: i32, flags: u32, v2: bool) -> CuResult 
     let mut all = DRIVER.primary.lock();
     let p = all.entry(dev).or_default();
     if let Some(h) = p.handle {
-        if !v2 {
+        // (A handle without retains is inactive: see primary_context_handle.)
+        if !v2 && p.refs > 0 {
             return fail(CUDA_ERROR_PRIMARY_CONTEXT_ACTIVE);
         }
         if let Some(c) = DRIVER.contexts.get(h) {

@@ -166,6 +166,61 @@ pub(crate) unsafe fn launch_kernel(
     Ok(())
 }
 
+/// `CUlaunchConfig` (cuda.h).
+#[repr(C)]
+struct RawLaunchConfig {
+    grid: [u32; 3],
+    block: [u32; 3],
+    shared: u32,
+    stream: *mut c_void,
+    attrs: *const RawLaunchAttribute,
+    num_attrs: u32,
+}
+
+/// `CUlaunchAttribute`: an id, padding, and a 64-byte value union.
+#[repr(C)]
+struct RawLaunchAttribute {
+    id: u32,
+    pad: u32,
+    value: [u32; 16],
+}
+
+/// `CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION`.
+const LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION: u32 = 4;
+
+/// `cuLaunchKernelEx(config, f, kernelParams, extra)` (what
+/// `cudaLaunchKernelEx` calls): `cuLaunchKernel` with the shape from
+/// `config`. Launch attributes are accepted and have no effect (work runs in
+/// order anyway; a cooperative launch runs as a plain one), except a
+/// cluster shape other than 1×1×1, which the emulated sm_80 device does not
+/// have (`CUDA_ERROR_NOT_SUPPORTED`).
+pub(crate) unsafe fn launch_kernel_ex(
+    config: *const c_void,
+    f: *mut c_void,
+    params: *mut *mut c_void,
+    extra: *mut *mut c_void,
+) -> CuResult {
+    if config.is_null() {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    // SAFETY: the caller passes a CUlaunchConfig.
+    let c = unsafe { (config as *const RawLaunchConfig).read_unaligned() };
+    if c.num_attrs > 0 && c.attrs.is_null() {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    for i in 0..c.num_attrs as usize {
+        // SAFETY: the config's attribute array holds num_attrs entries.
+        let a = unsafe { c.attrs.add(i).read_unaligned() };
+        if a.id == LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION && a.value[..3].iter().any(|&d| d > 1) {
+            log(format_args!("cuLaunchKernelEx: thread block clusters are not supported (sm_80 device)"));
+            return fail(CUDA_ERROR_NOT_SUPPORTED);
+        }
+    }
+    let ([gx, gy, gz], [bx, by, bz]) = (c.grid, c.block);
+    // SAFETY: forwarded caller contract.
+    unsafe { launch_kernel(f, gx, gy, gz, bx, by, bz, c.shared, c.stream, params, extra) }
+}
+
 pub(crate) unsafe fn func_get_attribute(v: *mut i32, attrib: i32, f: *mut c_void) -> CuResult {
     super::state::require_init()?;
     let func = function(f)?;

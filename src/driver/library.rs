@@ -16,12 +16,13 @@
 //!   `cuFuncGetAttribute`, …) and `cuKernelGetFunction` returns the same
 //!   value. (NVIDIA's handles differ, and its 13.0 driver refuses a CUkernel
 //!   in `cuFuncGetAttribute`; cuLaunchKernel accepts both there too.)
-//! * Images are NUL-terminated PTX text, as for modules.
+//! * Images are whatever modules take (`module::image_ptx`): PTX text,
+//!   fatbinaries, fatbinary wrappers, ELF images.
 
 use super::codes::*;
 use super::device::check_device;
 use super::launch::{func_get_attribute, func_set_attribute, function};
-use super::module::{all_functions, function_handle, global_of, load_image, register, unload_handle};
+use super::module::{all_functions, function_handle, global_of, load_image, register, unload_handle, Image};
 use super::state::{current, require_init, Library, Module, DRIVER};
 use super::{fail, out, CuResult};
 use std::ffi::{c_char, c_void, CStr};
@@ -56,6 +57,25 @@ pub(crate) unsafe fn library_load_data(
     if plib.is_null() || code.is_null() {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
+    // SAFETY: forwarded caller contract.
+    unsafe { load_library(plib, Image::Ptr(code), jit_opts, jit_vals, n_jit, lib_opts, lib_vals, n_lib) }
+}
+
+/// Checks the library options and loads `image` as a library.
+///
+/// # Safety
+/// The image and option arrays as for `cuLibraryLoadData`; `plib` non-NULL.
+#[allow(clippy::too_many_arguments)]
+unsafe fn load_library(
+    plib: *mut *mut c_void,
+    image: Image<'_>,
+    jit_opts: *const u32,
+    jit_vals: *mut *mut c_void,
+    n_jit: u32,
+    lib_opts: *const u32,
+    lib_vals: *mut *mut c_void,
+    n_lib: u32,
+) -> CuResult {
     if n_lib > 0 {
         if lib_opts.is_null() || lib_vals.is_null() {
             return fail(CUDA_ERROR_INVALID_VALUE);
@@ -68,7 +88,7 @@ pub(crate) unsafe fn library_load_data(
         }
     }
     // SAFETY: forwarded caller contract (image, JIT option arrays).
-    let m = unsafe { load_image(code, n_jit, jit_opts, jit_vals, 0)? };
+    let m = unsafe { load_image(image, n_jit, jit_opts, jit_vals, 0)? };
     let mut mh: *mut c_void = std::ptr::null_mut();
     register(m, &mut mh)?;
     let h = DRIVER.libraries.insert(Arc::new(Library { module: mh as usize }));
@@ -93,12 +113,9 @@ pub(crate) unsafe fn library_load_from_file(
     }
     // SAFETY: the caller passes a NUL-terminated path.
     let path = unsafe { CStr::from_ptr(fname) }.to_string_lossy().into_owned();
-    let Ok(mut bytes) = std::fs::read(&path) else { return fail(CUDA_ERROR_FILE_NOT_FOUND) };
-    bytes.push(0);
-    // SAFETY: bytes is NUL-terminated and outlives the call; the rest is forwarded.
-    unsafe {
-        library_load_data(plib, bytes.as_ptr() as *const c_void, jit_opts, jit_vals, n_jit, lib_opts, lib_vals, n_lib)
-    }
+    let Ok(bytes) = std::fs::read(&path) else { return fail(CUDA_ERROR_FILE_NOT_FOUND) };
+    // SAFETY: the bytes outlive the call; the rest is forwarded.
+    unsafe { load_library(plib, Image::Bytes(&bytes), jit_opts, jit_vals, n_jit, lib_opts, lib_vals, n_lib) }
 }
 
 /// `cuLibraryUnload`: the module, its kernels and variables go.

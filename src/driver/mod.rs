@@ -8,12 +8,14 @@ mod context;
 mod device;
 mod error;
 mod event;
+mod export_table;
 pub mod generated;
 mod launch;
 mod library;
 mod memcpy;
 mod memory;
 mod module;
+mod occupancy;
 mod pool;
 pub mod proc_address;
 pub mod state;
@@ -47,7 +49,11 @@ pub fn log(msg: impl std::fmt::Display) {
 /// panic into `CUDA_ERROR_UNKNOWN` with a log line, so no panic crosses the
 /// C ABI.
 pub(crate) fn guard(name: &str, f: impl FnOnce() -> CuResult) -> CUresult {
-    match catch_unwind(AssertUnwindSafe(f)) {
+    let r = catch_unwind(AssertUnwindSafe(f));
+    if std::env::var_os("SOFTCUDA_TMPTRACE").is_some() {
+        eprintln!("TRACE {name} -> {:?}", r.as_ref().map(|x| x.as_ref().err()));
+    }
+    match r {
         Ok(Ok(())) => CUDA_SUCCESS,
         Ok(Err(CuError(code))) => code,
         Err(p) => {

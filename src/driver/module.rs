@@ -100,26 +100,38 @@ fn load_text(text: &str, ctx: usize) -> Result<Module, (CUresult, String)> {
     }
 }
 
-/// Reads a NUL-terminated image. Non-text images (fatbinaries, cubins) are
-/// not recognised yet and give `CUDA_ERROR_INVALID_IMAGE`.
+/// Where an image comes from: a caller's pointer (no length; the image's
+/// headers bound it) or bytes read from a file.
+#[derive(Clone, Copy)]
+pub(crate) enum Image<'a> {
+    Ptr(*const c_void),
+    Bytes(&'a [u8]),
+}
+
+/// The SM of the emulated device (75/76 attributes), which picks the PTX.
+pub(crate) fn device_sm() -> u32 {
+    let (major, minor) = super::attributes::COMPUTE_CAPABILITY;
+    (major * 10 + minor) as u32
+}
+
+/// The PTX text to load from an image: PTX text itself, or the best PTX of
+/// a fatbinary, fatbinary wrapper or ELF image (`crate::image`).
 ///
 /// # Safety
-/// `image` must point to a NUL-terminated buffer.
-pub(crate) unsafe fn image_text<'a>(image: *const c_void) -> Result<&'a str, (CUresult, String)> {
-    if image.is_null() {
-        return Err((CUDA_ERROR_INVALID_VALUE, String::new()));
-    }
-    // SAFETY: the caller promises a NUL-terminated PTX image.
-    let bytes = unsafe { CStr::from_ptr(image as *const c_char) }.to_bytes();
-    let text =
-        std::str::from_utf8(bytes).map_err(|_| (CUDA_ERROR_INVALID_IMAGE, "image is not PTX text".to_string()))?;
-    if !text.contains(".version") && !text.contains(".entry") && !text.contains(".target") {
-        return Err((
-            CUDA_ERROR_INVALID_IMAGE,
-            "image is not PTX text (fatbinaries and cubins are not supported yet)".into(),
-        ));
-    }
-    Ok(text)
+/// A `Ptr` image must be one the driver API accepts (NUL-terminated text or
+/// a container as long as its headers say).
+pub(crate) unsafe fn image_ptx(image: Image<'_>) -> Result<String, (CUresult, String)> {
+    let r = match image {
+        Image::Ptr(p) if p.is_null() => return Err((CUDA_ERROR_INVALID_VALUE, String::new())),
+        // SAFETY: the caller's contract.
+        Image::Ptr(p) => unsafe { crate::image::ptx_from_ptr(p as *const u8, device_sm()) },
+        Image::Bytes(b) => crate::image::ptx_from_bytes(b, device_sm()),
+    };
+    r.map(|p| p.text).map_err(|e| match e {
+        crate::image::ImageError::Invalid(m) => (CUDA_ERROR_INVALID_IMAGE, m),
+        crate::image::ImageError::NoBinaryForGpu(m) => (CUDA_ERROR_NO_BINARY_FOR_GPU, m),
+        crate::image::ImageError::NotSupported(m) => (CUDA_ERROR_NOT_SUPPORTED, m),
+    })
 }
 
 pub(crate) fn register(m: Module, pmod: *mut *mut c_void) -> CuResult {
@@ -132,9 +144,9 @@ pub(crate) fn register(m: Module, pmod: *mut *mut c_void) -> CuResult {
 /// buffers are filled) for context `ctx` (0: none, for a library).
 ///
 /// # Safety
-/// `image` must be NUL-terminated; `opts`/`vals` must hold `n` entries.
+/// `image` as for [`image_ptx`]; `opts`/`vals` must hold `n` entries.
 pub(crate) unsafe fn load_image(
-    image: *const c_void,
+    image: Image<'_>,
     n: u32,
     opts: *const u32,
     vals: *mut *mut c_void,
@@ -142,8 +154,8 @@ pub(crate) unsafe fn load_image(
 ) -> CuResult<Module> {
     // SAFETY: option arrays as the caller passed them.
     let logs = unsafe { JitLogs::parse(n, opts, vals)? };
-    // SAFETY: image is the caller's NUL-terminated image.
-    let result = unsafe { image_text(image) }.and_then(|t| load_text(t, ctx));
+    // SAFETY: the caller's image.
+    let result = unsafe { image_ptx(image) }.and_then(|t| load_text(&t, ctx));
     match result {
         Ok(m) => {
             // SAFETY: buffers from the caller's options.
@@ -179,7 +191,7 @@ pub(crate) unsafe fn module_load_data_ex(
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
     // SAFETY: forwarded caller contract.
-    let m = unsafe { load_image(image, n, opts, vals, ctx)? };
+    let m = unsafe { load_image(Image::Ptr(image), n, opts, vals, ctx)? };
     register(m, pmod)
 }
 
@@ -195,10 +207,17 @@ pub(crate) unsafe fn module_load(pmod: *mut *mut c_void, fname: *const c_char) -
     }
     // SAFETY: the caller passes a NUL-terminated path.
     let path = unsafe { CStr::from_ptr(fname) }.to_string_lossy().into_owned();
-    let Ok(mut bytes) = std::fs::read(&path) else { return fail(CUDA_ERROR_FILE_NOT_FOUND) };
-    bytes.push(0);
-    // SAFETY: bytes is NUL-terminated and outlives the call.
-    unsafe { module_load_data(pmod, bytes.as_ptr() as *const c_void) }
+    let Ok(bytes) = std::fs::read(&path) else { return fail(CUDA_ERROR_FILE_NOT_FOUND) };
+    let (ctx, _) = current_usable()?;
+    // SAFETY: no options.
+    let m = unsafe { load_image(Image::Bytes(&bytes), 0, std::ptr::null(), std::ptr::null_mut(), ctx)? };
+    register(m, pmod)
+}
+
+/// `cuModuleLoadFatBinary`: any image `cuModuleLoadData` takes.
+pub(crate) unsafe fn module_load_fat_binary(pmod: *mut *mut c_void, image: *const c_void) -> CuResult {
+    // SAFETY: forwarded caller contract.
+    unsafe { module_load_data(pmod, image) }
 }
 
 /// Removes a module and its functions, freeing its variables.

@@ -28,8 +28,8 @@ use once_cell::sync::Lazy;
 mod bodies {
     use super::super::generated::types::*;
     use super::super::{
-        context as ctx, device as dev, error as err, event as ev, launch as ln, library as lib, memcpy as mc,
-        memory as mem, module as md, pool, proc_address as pa, stream as st, CuResult,
+        context as ctx, device as dev, error as err, event as ev, export_table as et, launch as ln, library as lib,
+        memcpy as mc, memory as mem, module as md, occupancy as occ, pool, proc_address as pa, stream as st, CuResult,
     };
     pub(super) use super::stubs::*;
 
@@ -274,6 +274,16 @@ mod bodies {
             => pa::get_proc_address(pa::Api::V1, symbol, pfn, version, flags, std::ptr::null_mut());
         cuGetProcAddress_v2(symbol: *const c_char, pfn: *mut *mut c_void, version: i32, flags: cuuint64_t, status: *mut CUdriverProcAddressQueryResult)
             => pa::get_proc_address(pa::Api::V2, symbol, pfn, version, flags, status);
+        // Fatbinaries and export tables (issue 5)
+        cuGetExportTable(table: *mut *const c_void, id: *const c_void) => et::get_export_table(table, id);
+        cuModuleLoadFatBinary(m: *mut CUmodule, image: *const c_void) => md::module_load_fat_binary(m, image);
+        cuLaunchKernelEx(config: *const c_void, f: CUfunction, params: *mut *mut c_void, extra: *mut *mut c_void) => ln::launch_kernel_ex(config, f, params, extra);
+        cuOccupancyMaxActiveBlocksPerMultiprocessor(n: *mut i32, f: CUfunction, bs: i32, dyn_smem: usize) => occ::max_active_blocks(n, f, bs, dyn_smem, 0);
+        cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(n: *mut i32, f: CUfunction, bs: i32, dyn_smem: usize, flags: u32) => occ::max_active_blocks(n, f, bs, dyn_smem, flags);
+        cuOccupancyMaxPotentialBlockSize(grid: *mut i32, bs: *mut i32, f: CUfunction, b2d: CUoccupancyB2DSize, dyn_smem: usize, limit: i32) => occ::max_potential_block_size(grid, bs, f, b2d, dyn_smem, limit, 0);
+        cuOccupancyMaxPotentialBlockSizeWithFlags(grid: *mut i32, bs: *mut i32, f: CUfunction, b2d: CUoccupancyB2DSize, dyn_smem: usize, limit: i32, flags: u32) => occ::max_potential_block_size(grid, bs, f, b2d, dyn_smem, limit, flags);
+        cuOccupancyAvailableDynamicSMemPerBlock(size: *mut usize, f: CUfunction, nb: i32, bs: i32) => occ::available_dynamic_smem(size, f, nb, bs);
+        cuLaunchKernelEx_ptsz(config: *const c_void, f: CUfunction, params: *mut *mut c_void, extra: *mut *mut c_void) => ln::launch_kernel_ex(config, f, params, extra);
     }
 }
 

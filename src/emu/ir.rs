@@ -441,6 +441,8 @@ pub enum Op {
     /// `cvt.rna.tf32.f32`: round to tf32 (10-bit mantissa), kept in f32 format.
     CvtTf32 {
         round: Round,
+        /// `.satfinite`: infinities become the largest finite tf32.
+        satfinite: bool,
         d: Reg,
         a: Src,
     },

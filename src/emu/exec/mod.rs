@@ -578,8 +578,15 @@ impl Warp {
                     self.set(d, l, v);
                 }
             }
-            Op::CvtTf32 { round, d, a } => self.map1(mask, d, a, |x| {
+            Op::CvtTf32 { round, satfinite, d, a } => self.map1(mask, d, a, |x| {
                 let v = f32::from_bits(x as u32) as f64;
+                if satfinite && v.is_nan() {
+                    // Measured on the H100.
+                    return 0x7fff_c000;
+                }
+                if satfinite && v.is_infinite() {
+                    return (x & 0x8000_0000) | 0x7f7f_e000;
+                }
                 if v.is_nan() {
                     // A NaN keeps its sign and top payload bits (measured on the H100).
                     return x & 0xffff_e000;

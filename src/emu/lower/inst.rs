@@ -449,7 +449,7 @@ impl InstLowering<'_, '_> {
                     // cvt.rna{.satfinite}.tf32.f32: f32 rounded to a 10-bit mantissa.
                     let d = self.dst(&ops[0])?;
                     let a = self.src(&ops[1], Ty::F32)?;
-                    return Ok(Op::CvtTf32 { round: m.round(), d, a });
+                    return Ok(Op::CvtTf32 { round: m.round(), satfinite: m.has("satfinite"), d, a });
                 }
                 let dty = ir_ty(m.types[0]);
                 let sty = ir_ty(m.types[1]);

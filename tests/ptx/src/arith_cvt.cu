@@ -340,7 +340,7 @@ extern "C" __global__ void arith_cvt_f16_misc(const unsigned int* in, unsigned i
     CVH(o[1], "cvt.rz.f16.f64", "d", d);
     CVH(o[2], "cvt.rm.f16.f64", "d", d);
     CVH(o[3], "cvt.rp.f16.f64", "d", d);
-    CVL2(o, 4, "cvt.f64.f16", "h", hr);
+    { double d_; asm volatile("cvt.f64.f16 %0, %1;" : "=d"(d_) : "h"(hr)); st64(o, 4, (unsigned long long)__double_as_longlong(d_)); }
     CVR(o[6], "cvt.rni.s32.f16", "h", hr);
     CVH(o[7], "cvt.rzi.u16.f16", "h", hr);
     { unsigned long long l_; CVL(l_, "cvt.rmi.s64.f16", "h", hr); o[8] = (unsigned int)l_ ^ (unsigned int)(l_ >> 32) * 7u; }

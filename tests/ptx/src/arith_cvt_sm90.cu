@@ -79,7 +79,7 @@ extern "C" __global__ void arith_cvt90_bf16(const unsigned int* in, unsigned int
     CVH(o[5], "cvt.rpi.bf16.bf16", "h", h);
     CVH(o[6], "cvt.rn.bf16.s32", "r", iv);
     CVR(o[7], "cvt.rzi.s32.bf16", "h", h);
-    { unsigned long long l; asm volatile("cvt.f64.bf16 %0, %1;" : "=l"(l) : "h"(h)); o[8] = (unsigned int)l; o[9] = (unsigned int)(l >> 32); }
+    { double dd; asm volatile("cvt.f64.bf16 %0, %1;" : "=d"(dd) : "h"(h)); unsigned long long l = __double_as_longlong(dd); o[8] = (unsigned int)l; o[9] = (unsigned int)(l >> 32); }
     CVH(o[10], "cvt.rn.bf16.f64", "d", d);
     CVR(o[11], "cvt.rn.tf32.f32", "f", x);
     CVR(o[12], "cvt.rz.tf32.f32", "f", x);
