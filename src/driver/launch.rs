@@ -148,6 +148,13 @@ pub(crate) unsafe fn launch_kernel(
     let cfg = LaunchConfig { grid, block, dyn_shared: shared };
     // Hold the address-space read lock for the whole launch: nothing can be
     // freed under the kernel.
+    if k.uses_malloc {
+        // The device heap is made before the launch takes the read lock.
+        let mut space = SPACE.write();
+        if crate::emu::heap::ensure(&mut space, crate::emu::heap::DEFAULT_HEAP_BYTES).is_err() {
+            return fail(CUDA_ERROR_OUT_OF_MEMORY);
+        }
+    }
     let space = SPACE.read();
     let ranges = space.ranges();
     let result = run_grid(k, &cfg, &buf, &ranges);

@@ -726,6 +726,10 @@ pub enum Builtin {
     Vprintf,
     /// `__assertfail(msg, file, line, function, charSize)`: device `assert`.
     AssertFail,
+    /// `malloc(size)` from the device heap.
+    Malloc,
+    /// `free(ptr)`.
+    Free,
 }
 
 /// Function addresses (for indirect calls) are `FUNC_BASE + 16 × index`.
@@ -785,6 +789,8 @@ pub struct Kernel {
     pub const_range: (u64, u64),
     /// Whether CTAs get a reserved shared-memory region (`%reserved_smem_offset_*`).
     pub reserved_smem: bool,
+    /// Whether the program calls `malloc` (the launch makes the device heap).
+    pub uses_malloc: bool,
     /// `.maxntid` / `.reqntid` product if given (threads per block limit).
     pub max_threads: Option<u32>,
 }

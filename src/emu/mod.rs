@@ -9,6 +9,7 @@ pub mod convert;
 pub mod coverage;
 pub mod exec;
 pub mod half;
+pub mod heap;
 pub mod ir;
 pub mod launch;
 pub mod layout;

@@ -154,6 +154,20 @@ impl Warp {
                         }
                     }
                 }
+                Builtin::Malloc => {
+                    let Some(size) = self.frame_word(args.first(), l) else { return Err(bad_args(cta)) };
+                    let p = crate::emu::heap::malloc(size);
+                    if let Some((off, rsize)) = ret {
+                        if let Some(r) = self.frame_range(off as u64, rsize.min(8), l) {
+                            let len = r.len();
+                            self.pmem[r].copy_from_slice(&p.to_le_bytes()[..len]);
+                        }
+                    }
+                }
+                Builtin::Free => {
+                    let Some(p) = self.frame_word(args.first(), l) else { return Err(bad_args(cta)) };
+                    crate::emu::heap::free(p);
+                }
                 Builtin::AssertFail => {
                     let words: Vec<Option<u64>> = (0..4).map(|i| self.frame_word(args.get(i), l)).collect();
                     let [Some(msg), Some(file), Some(line_no), Some(func)] = words[..] else {

@@ -221,6 +221,8 @@ pub fn lower_module(m: &ptx::Module, module: &ModuleLayout) -> LResult<LoweredMo
         let b = match f.name.as_str() {
             "vprintf" => Some(Builtin::Vprintf),
             "__assertfail" => Some(Builtin::AssertFail),
+            "malloc" => Some(Builtin::Malloc),
+            "free" => Some(Builtin::Free),
             _ => None,
         };
         if let Some(b) = b {
@@ -276,6 +278,7 @@ pub fn lower_module(m: &ptx::Module, module: &ModuleLayout) -> LResult<LoweredMo
     let has_calls = lowered.iter().any(|l| !l.entry);
     // Reserved shared memory is set aside when any function reads its registers.
     let reserved_smem = lowered.iter().any(|l| l.reserved_smem);
+    let uses_malloc = program.code.iter().any(|i| matches!(i.op, Op::Builtin { f: Builtin::Malloc, .. }));
     let program = Arc::new(program);
     let mut kernels = Vec::new();
     for (i, l) in lowered.into_iter().enumerate() {
@@ -291,6 +294,7 @@ pub fn lower_module(m: &ptx::Module, module: &ModuleLayout) -> LResult<LoweredMo
             signature,
             const_range: module.const_range,
             reserved_smem,
+            uses_malloc,
             max_threads: l.max_threads,
         });
     }
