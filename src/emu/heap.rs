@@ -77,7 +77,7 @@ mod tests {
         ensure(&mut space, DEFAULT_HEAP_BYTES).expect("heap");
         let a = malloc(10);
         let b = malloc(100);
-        assert!(a != 0 && b != 0 && a % 16 == 0 && b % 16 == 0 && b >= a + 16);
+        assert!(a != 0 && b != 0 && a.is_multiple_of(16) && b.is_multiple_of(16) && b >= a + 16);
         free(a);
         free(b);
         assert_eq!(malloc(10), a, "freed blocks merge and are reused");
