@@ -207,8 +207,9 @@ static T2131: Table<SLOTS> = Table({
 /// A destructor `(context, key, value)`.
 type Dtor = Option<unsafe extern "C" fn(*mut c_void, *mut c_void, *mut c_void)>;
 
-/// Values by (context handle, key), with their destructors.
-static CLS: Mutex<Option<HashMap<(usize, usize), (usize, Dtor)>>> = Mutex::new(None);
+/// Stored values by (context handle, key), with their destructors.
+type ClsMap = HashMap<(usize, usize), (usize, Dtor)>;
+static CLS: Mutex<Option<ClsMap>> = Mutex::new(None);
 
 /// The context a CLS call names: `ctx`, or the current one when NULL.
 fn cls_context(ctx: *mut c_void) -> CuResult<usize> {
@@ -256,7 +257,8 @@ extern "C" fn cls_get(value: *mut *mut c_void, ctx: *mut c_void, key: *mut c_voi
 /// context is being destroyed, before its resources go; no driver lock is
 /// held by this function while they run).
 pub(crate) fn context_destroyed(h: usize) {
-    let gone: Vec<((usize, usize), (usize, Dtor))> = {
+    type Entry = ((usize, usize), (usize, Dtor));
+    let gone: Vec<Entry> = {
         let mut cls = CLS.lock();
         let Some(map) = cls.as_mut() else { return };
         let keys: Vec<(usize, usize)> = map.keys().filter(|k| k.0 == h).copied().collect();

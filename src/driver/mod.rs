@@ -49,11 +49,7 @@ pub fn log(msg: impl std::fmt::Display) {
 /// panic into `CUDA_ERROR_UNKNOWN` with a log line, so no panic crosses the
 /// C ABI.
 pub(crate) fn guard(name: &str, f: impl FnOnce() -> CuResult) -> CUresult {
-    let r = catch_unwind(AssertUnwindSafe(f));
-    if std::env::var_os("SOFTCUDA_TMPTRACE").is_some() {
-        eprintln!("TRACE {name} -> {:?}", r.as_ref().map(|x| x.as_ref().err()));
-    }
-    match r {
+    match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(())) => CUDA_SUCCESS,
         Ok(Err(CuError(code))) => code,
         Err(p) => {

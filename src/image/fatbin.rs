@@ -20,6 +20,8 @@ pub const FLAG_DEBUG: u64 = 0x2;
 pub const FLAG_COMPRESSED_OLD: u64 = 0x1000;
 pub const FLAG_LZ4: u64 = 0x2000;
 pub const FLAG_ZSTD: u64 = 0x8000;
+/// The most an LZ4 block expands (a 255-length run per byte, bounded).
+const LZ4_MAX_RATIO: usize = 256;
 
 /// One entry of a fatbinary, its payload as stored.
 #[derive(Clone, Debug)]
@@ -110,8 +112,17 @@ impl Entry<'_> {
                 ));
             }
             let n = self.uncompressed as usize;
+            // Memory grows with the output actually produced (zstd, streamed)
+            // or is bounded by LZ4's maximum ratio, never by the header alone.
             let r = if self.flags & FLAG_ZSTD != 0 {
-                zstd::bulk::decompress(self.payload, n).map_err(|e| format!("zstd: {e}"))
+                use std::io::Read;
+                let mut v = Vec::new();
+                zstd::stream::read::Decoder::new(self.payload)
+                    .and_then(|d| d.take(n as u64 + 1).read_to_end(&mut v))
+                    .map(|_| v)
+                    .map_err(|e| format!("zstd: {e}"))
+            } else if n > self.payload.len().saturating_mul(LZ4_MAX_RATIO) + 64 {
+                Err(format!("LZ4: {n} bytes cannot come from {} compressed bytes", self.payload.len()))
             } else {
                 lz4_flex::block::decompress(self.payload, n).map_err(|e| format!("LZ4: {e}"))
             };

@@ -272,8 +272,8 @@ mod tests {
         assert_eq!(p, q);
         assert!(matches!(ptx_from_bytes(b"hello\0", 80), Err(ImageError::Invalid(_))));
         // SAFETY: NUL-terminated.
-        assert!(matches!(unsafe { ptx_from_ptr(b"ab\0".as_ptr(), 80) }, Err(ImageError::Invalid(_))));
+        assert!(matches!(unsafe { ptx_from_ptr(c"ab".as_ptr().cast(), 80) }, Err(ImageError::Invalid(_))));
         // SAFETY: NUL-terminated.
-        assert!(matches!(unsafe { ptx_from_ptr(b"\0".as_ptr(), 80) }, Err(ImageError::Invalid(_))));
+        assert!(matches!(unsafe { ptx_from_ptr(c"".as_ptr().cast(), 80) }, Err(ImageError::Invalid(_))));
     }
 }
