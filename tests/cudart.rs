@@ -172,6 +172,7 @@ cases! {
     last_error: "last_error" ["last_error.cu"] [] [];
     templates: "templates" ["templates.cu"] [] [];
     launch_ex: "launch_ex" ["launch_ex.cu"] [] [];
+    thrust_cub: "thrust_cub" ["thrust_cub.cu"] [] ["PASS thrust_cub"];
     // Shared libcudart (libcudart.so.13 from the toolkit).
     vector_add_shared: "vector_add" ["vector_add.cu"] ["-cudart", "shared"] [];
     symbols_shared: "symbols" ["symbols.cu"] ["-cudart", "shared"] [];
