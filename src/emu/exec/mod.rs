@@ -5,6 +5,7 @@
 //! address.
 
 mod calls;
+mod cvt;
 mod mbarrier;
 mod warp;
 
@@ -562,22 +563,7 @@ impl Warp {
                 };
                 half::round_fmt(v, fmt, round)
             }),
-            Op::CvtFp8 { e4m3, to_fp8, relu, d, a, b } => {
-                for l in lanes(mask) {
-                    let x = self.v(a, l);
-                    let v = if to_fp8 {
-                        let (hi, lo) = match b {
-                            Some(b) => (f32::from_bits(x as u32) as f64, f32::from_bits(self.v(b, l) as u32) as f64),
-                            None => (half::to_f64(x >> 16 & 0xffff, half::F16), half::to_f64(x & 0xffff, half::F16)),
-                        };
-                        (half::to_fp8(hi, e4m3, relu) << 8) | half::to_fp8(lo, e4m3, relu)
-                    } else {
-                        let one = |byte: u64| half::round_fmt(half::fp8_value(byte as u8, e4m3), half::F16, Round::Rn);
-                        (one(x >> 8 & 0xff) << 16) | one(x & 0xff)
-                    };
-                    self.set(d, l, v);
-                }
-            }
+            Op::CvtFp8 { e4m3, to_fp8, relu, d, a, b } => self.cvt_fp8(e4m3, to_fp8, relu, d, a, b, mask),
             Op::CvtTf32 { round, satfinite, d, a } => self.map1(mask, d, a, |x| {
                 let v = f32::from_bits(x as u32) as f64;
                 if satfinite && v.is_nan() {
@@ -593,20 +579,7 @@ impl Warp {
                 }
                 half::round_fmt(v, half::Fmt { man: 10, exp: 8 }, round) << 13
             }),
-            Op::CvtPackInt { bits, signed, d, a, b, c } => {
-                let (lo, hi): (i64, i64) =
-                    if signed { (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) } else { (0, (1 << bits) - 1) };
-                let m = (1u64 << bits) - 1;
-                for l in lanes(mask) {
-                    let sat = |v: u64| ((v as u32 as i32 as i64).clamp(lo, hi) as u64) & m;
-                    let (ta, tb) = (sat(self.v(a, l)), sat(self.v(b, l)));
-                    let mut v = (ta << bits) | tb;
-                    if let Some(c) = c {
-                        v |= self.v(c, l) << (2 * bits);
-                    }
-                    self.set(d, l, v & 0xffff_ffff);
-                }
-            }
+            Op::CvtPackInt { bits, signed, d, a, b, c } => self.cvt_pack_int(bits, signed, d, a, b, c, mask),
             Op::CvtPack { dty, f, d, a, b } => {
                 let fmt = if dty == Ty::BF16x2 { half::BF16 } else { half::F16 };
                 self.map2(mask, d, a, b, |x, y| {
