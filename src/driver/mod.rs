@@ -12,6 +12,7 @@ mod export_table;
 pub mod generated;
 mod launch;
 mod library;
+mod link;
 mod memcpy;
 mod memory;
 mod module;

@@ -86,8 +86,20 @@ impl JitLogs {
 /// Loads PTX text (an image is NUL-terminated PTX in this version) on
 /// behalf of context `ctx` (0: no context, for a library).
 fn load_text(text: &str, ctx: usize) -> Result<Module, (CUresult, String)> {
+    load_with(ctx, |space| emu::load_module(text, space, ctx))
+}
+
+/// Loads PTX modules linked into one (the output of `cuLinkComplete`).
+fn load_texts(texts: &[String], ctx: usize) -> Result<Module, (CUresult, String)> {
+    load_with(ctx, |space| emu::load_linked(texts, space, ctx))
+}
+
+fn load_with(
+    ctx: usize,
+    load: impl FnOnce(&mut crate::memory::AddressSpace) -> Result<emu::LoadedModule, LoadError>,
+) -> Result<Module, (CUresult, String)> {
     let mut space = SPACE.write();
-    match emu::load_module(text, &mut space, ctx) {
+    match load(&mut space) {
         Ok(loaded) => Ok(Module { ctx, loaded, functions: Mutex::new(HashMap::new()) }),
         Err(e) => {
             let code = match &e {
@@ -154,8 +166,16 @@ pub(crate) unsafe fn load_image(
 ) -> CuResult<Module> {
     // SAFETY: option arrays as the caller passed them.
     let logs = unsafe { JitLogs::parse(n, opts, vals)? };
-    // SAFETY: the caller's image.
-    let result = unsafe { image_ptx(image) }.and_then(|t| load_text(&t, ctx));
+    let linked = match image {
+        Image::Ptr(p) => super::link::linked_texts(p as usize),
+        Image::Bytes(_) => None,
+    };
+    let result = match linked {
+        // The image `cuLinkComplete` handed out: link its PTX inputs.
+        Some(texts) => load_texts(&texts, ctx),
+        // SAFETY: the caller's image.
+        None => unsafe { image_ptx(image) }.and_then(|t| load_text(&t, ctx)),
+    };
     match result {
         Ok(m) => {
             // SAFETY: buffers from the caller's options.

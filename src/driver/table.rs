@@ -29,7 +29,8 @@ mod bodies {
     use super::super::generated::types::*;
     use super::super::{
         context as ctx, device as dev, error as err, event as ev, export_table as et, launch as ln, library as lib,
-        memcpy as mc, memory as mem, module as md, occupancy as occ, pool, proc_address as pa, stream as st, CuResult,
+        link as lk, memcpy as mc, memory as mem, module as md, occupancy as occ, pool, proc_address as pa,
+        stream as st, CuResult,
     };
     pub(super) use super::stubs::*;
 
@@ -284,6 +285,17 @@ mod bodies {
         cuOccupancyMaxPotentialBlockSizeWithFlags(grid: *mut i32, bs: *mut i32, f: CUfunction, b2d: CUoccupancyB2DSize, dyn_smem: usize, limit: i32, flags: u32) => occ::max_potential_block_size(grid, bs, f, b2d, dyn_smem, limit, flags);
         cuOccupancyAvailableDynamicSMemPerBlock(size: *mut usize, f: CUfunction, nb: i32, bs: i32) => occ::available_dynamic_smem(size, f, nb, bs);
         cuLaunchKernelEx_ptsz(config: *const c_void, f: CUfunction, params: *mut *mut c_void, extra: *mut *mut c_void) => ln::launch_kernel_ex(config, f, params, extra);
+        // The JIT linker (issue 4 item 8)
+        cuLinkCreate(n: u32, options: *mut CUjit_option, values: *mut *mut c_void, state: *mut CUlinkState) => lk::link_create(n, options, values, state);
+        cuLinkCreate_v2(n: u32, options: *mut CUjit_option, values: *mut *mut c_void, state: *mut CUlinkState) => lk::link_create(n, options, values, state);
+        cuLinkAddData(state: CUlinkState, type_: CUjitInputType, data: *mut c_void, size: usize, name: *const c_char, _n: u32, _options: *mut CUjit_option, _values: *mut *mut c_void)
+            => lk::link_add_data(state, type_, data, size, name);
+        cuLinkAddData_v2(state: CUlinkState, type_: CUjitInputType, data: *mut c_void, size: usize, name: *const c_char, _n: u32, _options: *mut CUjit_option, _values: *mut *mut c_void)
+            => lk::link_add_data(state, type_, data, size, name);
+        cuLinkAddFile(state: CUlinkState, type_: CUjitInputType, path: *const c_char, _n: u32, _options: *mut CUjit_option, _values: *mut *mut c_void) => lk::link_add_file(state, type_, path);
+        cuLinkAddFile_v2(state: CUlinkState, type_: CUjitInputType, path: *const c_char, _n: u32, _options: *mut CUjit_option, _values: *mut *mut c_void) => lk::link_add_file(state, type_, path);
+        cuLinkComplete(state: CUlinkState, image: *mut *mut c_void, size: *mut usize) => lk::link_complete(state, image, size);
+        cuLinkDestroy(state: CUlinkState) => lk::link_destroy(state);
     }
 }
 

@@ -83,7 +83,18 @@ impl std::fmt::Display for LoadError {
 /// instruction the emulator does not run is refused here, naming the
 /// instruction and its line — never a wrong answer at run time.
 pub fn load_module(text: &str, space: &mut AddressSpace, owner: usize) -> Result<LoadedModule, LoadError> {
-    let m = ptx::parse(text).map_err(LoadError::Parse)?;
+    load_parsed(ptx::parse(text).map_err(LoadError::Parse)?, space, owner)
+}
+
+/// Parses several PTX modules, links them (`.extern` functions and variables
+/// resolve across them, `ptx::link`), and loads the result as one module.
+pub fn load_linked(texts: &[String], space: &mut AddressSpace, owner: usize) -> Result<LoadedModule, LoadError> {
+    let parsed = texts.iter().map(|t| ptx::parse(t)).collect::<Result<Vec<_>, _>>().map_err(LoadError::Parse)?;
+    let m = ptx::link::link(parsed).map_err(|e| LoadError::Lower(lower::LowerError { line: 0, message: e.0 }))?;
+    load_parsed(m, space, owner)
+}
+
+fn load_parsed(m: ptx::Module, space: &mut AddressSpace, owner: usize) -> Result<LoadedModule, LoadError> {
     if m.version > MAX_PTX_VERSION {
         return Err(LoadError::Version(m.version.0, m.version.1));
     }

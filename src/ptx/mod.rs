@@ -3,6 +3,7 @@
 //! execution.
 
 pub mod ast;
+pub mod link;
 mod parser;
 mod signature;
 
