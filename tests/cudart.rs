@@ -195,7 +195,6 @@ cases! {
 
 /// -rdc=true across two translation units needs the PTX of both linked.
 #[test]
-#[ignore = "PTX linking for -rdc=true across translation units is not implemented yet (issue 5 item 3)"]
 fn rdc_two_units() {
     case("rdc_two_units", "rdc", &["rdc_main.cu", "rdc_lib.cu"], &["-rdc=true"], &[]);
 }

@@ -86,10 +86,12 @@ fn wrappers_v1_and_v2() {
     assert_eq!(unsafe { ptx_from_ptr(w2.as_ptr(), 80) }.unwrap().sm, 80);
     let two: [*const u8; 3] = [fb.as_ptr(), fb.as_ptr(), std::ptr::null()];
     let w2 = wrapper(2, stub.as_ptr(), two.as_ptr().cast());
+    // Two relocatable units: the first unit's PTX plus the other in `more`,
+    // for the module loader to link.
     // SAFETY: as above.
-    assert!(
-        matches!(unsafe { ptx_from_ptr(w2.as_ptr(), 80) }, Err(ImageError::NotSupported(m)) if m.contains("-rdc=true"))
-    );
+    let both = unsafe { ptx_from_ptr(w2.as_ptr(), 80) }.unwrap();
+    assert_eq!(both.more.len(), 1);
+    assert_eq!(both.more[0], both.text);
     let w9 = wrapper(9, fb.as_ptr(), std::ptr::null());
     // SAFETY: as above.
     assert!(matches!(unsafe { ptx_from_ptr(w9.as_ptr(), 80) }, Err(ImageError::Invalid(_))));

@@ -133,13 +133,27 @@ pub(crate) fn device_sm() -> u32 {
 /// A `Ptr` image must be one the driver API accepts (NUL-terminated text or
 /// a container as long as its headers say).
 pub(crate) unsafe fn image_ptx(image: Image<'_>) -> Result<String, (CUresult, String)> {
+    // SAFETY: forwarded caller contract.
+    let mut all = unsafe { image_ptx_all(image)? };
+    if all.len() > 1 {
+        return Err((CUDA_ERROR_NOT_SUPPORTED, "an image of several translation units cannot be a link input".into()));
+    }
+    Ok(all.remove(0))
+}
+
+/// The PTX of every translation unit in an image (one, except for
+/// `-rdc=true` fatbinary wrappers, whose units are linked at load).
+///
+/// # Safety
+/// As for [`image_ptx`].
+pub(crate) unsafe fn image_ptx_all(image: Image<'_>) -> Result<Vec<String>, (CUresult, String)> {
     let r = match image {
         Image::Ptr(p) if p.is_null() => return Err((CUDA_ERROR_INVALID_VALUE, String::new())),
         // SAFETY: the caller's contract.
         Image::Ptr(p) => unsafe { crate::image::ptx_from_ptr(p as *const u8, device_sm()) },
         Image::Bytes(b) => crate::image::ptx_from_bytes(b, device_sm()),
     };
-    r.map(|p| p.text).map_err(|e| match e {
+    r.map(|p| std::iter::once(p.text).chain(p.more).collect()).map_err(|e| match e {
         crate::image::ImageError::Invalid(m) => (CUDA_ERROR_INVALID_IMAGE, m),
         crate::image::ImageError::NoBinaryForGpu(m) => (CUDA_ERROR_NO_BINARY_FOR_GPU, m),
         crate::image::ImageError::NotSupported(m) => (CUDA_ERROR_NOT_SUPPORTED, m),
@@ -174,7 +188,10 @@ pub(crate) unsafe fn load_image(
         // The image `cuLinkComplete` handed out: link its PTX inputs.
         Some(texts) => load_texts(&texts, ctx),
         // SAFETY: the caller's image.
-        None => unsafe { image_ptx(image) }.and_then(|t| load_text(&t, ctx)),
+        None => unsafe { image_ptx_all(image) }.and_then(|t| match t.len() {
+            1 => load_text(&t[0], ctx),
+            _ => load_texts(&t, ctx),
+        }),
     };
     match result {
         Ok(m) => {

@@ -169,7 +169,7 @@ pub fn select_ptx(fatbins: &[&[u8]], device_sm: u32) -> Result<Ptx, ImageError> 
         Ok(t) => t,
         Err(e) => return invalid(format!("PTX entry is not UTF-8 text ({e})")),
     };
-    Ok(Ptx { text, sm: e.sm, container: super::Container::Fatbin })
+    Ok(Ptx { text, sm: e.sm, container: super::Container::Fatbin, more: Vec::new() })
 }
 
 fn no_binary(all: &[Entry], device_sm: u32) -> ImageError {

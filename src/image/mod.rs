@@ -73,6 +73,9 @@ pub struct Ptx {
     /// The SM the PTX was built for (0 for plain text: not known).
     pub sm: u32,
     pub container: Container,
+    /// The PTX of further translation units to link with `text`
+    /// (`-rdc=true` wrappers listing several relocatable fatbinaries).
+    pub more: Vec<String>,
 }
 
 fn le32(b: &[u8], at: usize) -> Option<u32> {
@@ -184,7 +187,7 @@ fn ptx_text(bytes: &[u8]) -> Result<Ptx, ImageError> {
     if !text.contains(".version") && !text.contains(".entry") && !text.contains(".target") {
         return invalid("the image is neither PTX text nor a fatbinary, fatbinary wrapper or ELF file");
     }
-    Ok(Ptx { text: text.to_string(), sm: 0, container: Container::Text })
+    Ok(Ptx { text: text.to_string(), sm: 0, container: Container::Text, more: Vec::new() })
 }
 
 /// The fatbinary at `p` (header and entries), `what` naming it in errors.
@@ -247,10 +250,16 @@ unsafe fn from_wrapper(p: *const u8, device_sm: u32) -> Result<Ptx, ImageError> 
                 // SAFETY: the wrapper's data pointer, by the caller's contract.
                 0 => fatbin::select_ptx(&[unsafe { fatbin_at(data, "the wrapper's fatbinary")? }], device_sm).map(mk),
                 1 => fatbin::select_ptx(&rel, device_sm).map(mk),
-                n => Err(ImageError::NotSupported(format!(
-                    "separately compiled device code (-rdc=true, {n} translation units) needs PTX linking, \
-                     which is not supported yet; build without -rdc=true"
-                ))),
+                // Several translation units: the PTX of each, linked at load.
+                _ => {
+                    let mut parts = rel.iter().map(|fb| fatbin::select_ptx(std::slice::from_ref(fb), device_sm));
+                    let Some(first) = parts.next() else { return invalid("no relocatable fatbinary") };
+                    let mut p = mk(first?);
+                    for q in parts {
+                        p.more.push(q?.text);
+                    }
+                    Ok(p)
+                }
             }
         }
         v => invalid(format!("unknown fatbinary wrapper version {v}")),
