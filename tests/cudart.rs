@@ -173,6 +173,12 @@ cases! {
     templates: "templates" ["templates.cu"] [] [];
     launch_ex: "launch_ex" ["launch_ex.cu"] [] [];
     thrust_cub: "thrust_cub" ["thrust_cub.cu"] [] ["PASS thrust_cub"];
+    coop_tiled: "coop_tiled" ["coop_tiled.cu"] [] [];
+    atomics: "atomics" ["atomics.cu"] [] [];
+    memcpy2d: "memcpy2d" ["memcpy2d.cu"] [] [];
+    streams_events: "streams_events" ["streams_events.cu"] [] [];
+    scan_transpose: "scan_transpose" ["scan_transpose.cu"] [] [];
+    math_funcs: "math_funcs" ["math_funcs.cu"] [] [];
     // Shared libcudart (libcudart.so.13 from the toolkit).
     vector_add_shared: "vector_add" ["vector_add.cu"] ["-cudart", "shared"] [];
     symbols_shared: "symbols" ["symbols.cu"] ["-cudart", "shared"] [];

@@ -138,6 +138,8 @@ pub struct Function {
 pub struct Stream {
     pub ctx: usize,
     pub flags: u32,
+    /// Scheduling priority, clamped to [-5, 0] (lower is higher priority).
+    pub priority: i32,
 }
 
 /// An event (`CUevent`).

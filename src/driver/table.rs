@@ -192,6 +192,15 @@ mod bodies {
         cuFuncSetAttribute(f: CUfunction, attrib: CUfunction_attribute, value: i32) => ln::func_set_attribute(f, attrib as i32, value);
         cuStreamCreate(ph: *mut CUstream, flags: u32) => st::stream_create(ph, flags);
         cuStreamDestroy(s: CUstream) => st::stream_destroy(s);
+        cuStreamCreateWithPriority(ph: *mut CUstream, flags: u32, priority: i32) => st::stream_create_with_priority(ph, flags, priority);
+        cuStreamGetPriority(s: CUstream, p: *mut i32) => st::stream_get_priority(s, p);
+        cuStreamGetPriority_ptsz(s: CUstream, p: *mut i32) => st::stream_get_priority(s, p);
+        cuStreamGetFlags(s: CUstream, p: *mut u32) => st::stream_get_flags(s, p);
+        cuStreamGetFlags_ptsz(s: CUstream, p: *mut u32) => st::stream_get_flags(s, p);
+        cuStreamGetCtx(s: CUstream, p: *mut CUcontext) => st::stream_get_ctx(s, p);
+        cuStreamGetCtx_ptsz(s: CUstream, p: *mut CUcontext) => st::stream_get_ctx(s, p);
+        cuStreamGetId(s: CUstream, p: *mut u64) => st::stream_get_id(s, p);
+        cuStreamGetId_ptsz(s: CUstream, p: *mut u64) => st::stream_get_id(s, p);
         cuStreamDestroy_v2(s: CUstream) => st::stream_destroy(s);
         cuStreamSynchronize(s: CUstream) => st::stream_synchronize(s);
         cuStreamSynchronize_ptsz(s: CUstream) => st::stream_synchronize(s);
