@@ -179,6 +179,7 @@ cases! {
     streams_events: "streams_events" ["streams_events.cu"] [] [];
     scan_transpose: "scan_transpose" ["scan_transpose.cu"] [] [];
     math_funcs: "math_funcs" ["math_funcs.cu"] [] [];
+    grid_sync: "grid_sync" ["grid_sync.cu"] [] [];
     // Shared libcudart (libcudart.so.13 from the toolkit).
     vector_add_shared: "vector_add" ["vector_add.cu"] ["-cudart", "shared"] [];
     symbols_shared: "symbols" ["symbols.cu"] ["-cudart", "shared"] [];

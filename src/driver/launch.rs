@@ -122,11 +122,51 @@ pub(crate) unsafe fn launch_kernel(
     params: *mut *mut c_void,
     extra: *mut *mut c_void,
 ) -> CuResult {
-    let (_, ctx) = current_usable()?;
+    // SAFETY: forwarded caller contract.
+    unsafe { launch(f, [gx, gy, gz], [bx, by, bz], shared, stream, params, extra, false) }
+}
+
+/// `cuLaunchCooperativeKernel` (what `cudaLaunchCooperativeKernel` calls):
+/// `cuLaunchKernel` whose CTAs are all resident at once, so they may wait
+/// for each other (cooperative groups' `grid.sync()`). A grid larger than
+/// `cuOccupancyMaxActiveBlocksPerMultiprocessor` × multiprocessor count is
+/// `CUDA_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE`. No `extra` argument.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn launch_cooperative_kernel(
+    f: *mut c_void,
+    gx: u32,
+    gy: u32,
+    gz: u32,
+    bx: u32,
+    by: u32,
+    bz: u32,
+    shared: u32,
+    stream: *mut c_void,
+    params: *mut *mut c_void,
+) -> CuResult {
+    // SAFETY: forwarded caller contract.
+    unsafe { launch(f, [gx, gy, gz], [bx, by, bz], shared, stream, params, std::ptr::null_mut(), true) }
+}
+
+/// Bytes of the grid-barrier workspace of a cooperative launch (cooperative
+/// groups use the words at offsets 0 and 4).
+const GRID_WORKSPACE_BYTES: usize = 16;
+
+#[allow(clippy::too_many_arguments)]
+unsafe fn launch(
+    f: *mut c_void,
+    grid: [u32; 3],
+    block: [u32; 3],
+    shared: u32,
+    stream: *mut c_void,
+    params: *mut *mut c_void,
+    extra: *mut *mut c_void,
+    cooperative: bool,
+) -> CuResult {
+    let [bx, by, bz] = block;
+    let (ctx_handle, ctx) = current_usable()?;
     let func = function(f)?;
     check_stream(stream as usize)?;
-    let grid = [gx, gy, gz];
-    let block = [bx, by, bz];
     if grid.contains(&0) || block.contains(&0) {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
@@ -145,7 +185,30 @@ pub(crate) unsafe fn launch_kernel(
     }
     // SAFETY: forwarded caller contract for params/extra.
     let buf = unsafe { param_buffer(&func, params, extra)? };
-    let cfg = LaunchConfig { grid, block, dyn_shared: shared };
+    let mut grid_workspace = 0;
+    if cooperative {
+        let ctas = grid.iter().map(|&g| g as u64).product::<u64>();
+        let per_sm = super::occupancy::active_blocks(&func, threads as i32, shared as usize).max(0) as u64;
+        if ctas > per_sm * super::attributes::MULTIPROCESSORS as u64 {
+            log(format_args!(
+                "cooperative launch of '{}': {ctas} CTAs cannot all be resident ({per_sm} per multiprocessor, {} multiprocessors)",
+                k.name,
+                super::attributes::MULTIPROCESSORS
+            ));
+            return fail(CUDA_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE);
+        }
+        let mut space = SPACE.write();
+        let a = space
+            .alloc_for(GRID_WORKSPACE_BYTES, crate::memory::AllocKind::Device, ctx_handle)
+            .map_err(|_| super::CuError(CUDA_ERROR_OUT_OF_MEMORY))?;
+        match space.host_ptr(a, GRID_WORKSPACE_BYTES) {
+            // SAFETY: the block was just allocated with this size; the write lock is held.
+            Ok(p) => unsafe { std::ptr::write_bytes(p, 0, GRID_WORKSPACE_BYTES) },
+            Err(_) => return fail(CUDA_ERROR_OUT_OF_MEMORY),
+        }
+        grid_workspace = a;
+    }
+    let cfg = LaunchConfig { grid, block, dyn_shared: shared, grid_workspace };
     // Hold the address-space read lock for the whole launch: nothing can be
     // freed under the kernel.
     if k.uses_malloc {
@@ -159,6 +222,9 @@ pub(crate) unsafe fn launch_kernel(
     let ranges = space.ranges();
     let result = run_grid(k, &cfg, &buf, &ranges);
     drop(space);
+    if grid_workspace != 0 {
+        let _ = SPACE.write().free_if(grid_workspace, |_| true);
+    }
     if let Err(fault) = result {
         let code = match fault.kind {
             FaultKind::IllegalAddress => CUDA_ERROR_ILLEGAL_ADDRESS,
@@ -192,13 +258,17 @@ struct RawLaunchAttribute {
     value: [u32; 16],
 }
 
+/// `CU_LAUNCH_ATTRIBUTE_COOPERATIVE`.
+const LAUNCH_ATTRIBUTE_COOPERATIVE: u32 = 2;
+
 /// `CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION`.
 const LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION: u32 = 4;
 
 /// `cuLaunchKernelEx(config, f, kernelParams, extra)` (what
 /// `cudaLaunchKernelEx` calls): `cuLaunchKernel` with the shape from
 /// `config`. Launch attributes are accepted and have no effect (work runs in
-/// order anyway; a cooperative launch runs as a plain one), except a
+/// order anyway), except `CU_LAUNCH_ATTRIBUTE_COOPERATIVE`, which makes it
+/// a cooperative launch (see `launch_cooperative_kernel`), and a
 /// cluster shape other than 1×1×1, which the emulated sm_80 device does not
 /// have (`CUDA_ERROR_NOT_SUPPORTED`).
 pub(crate) unsafe fn launch_kernel_ex(
@@ -215,17 +285,20 @@ pub(crate) unsafe fn launch_kernel_ex(
     if c.num_attrs > 0 && c.attrs.is_null() {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
+    let mut cooperative = false;
     for i in 0..c.num_attrs as usize {
         // SAFETY: the config's attribute array holds num_attrs entries.
         let a = unsafe { c.attrs.add(i).read_unaligned() };
+        if a.id == LAUNCH_ATTRIBUTE_COOPERATIVE {
+            cooperative = a.value[0] != 0;
+        }
         if a.id == LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION && a.value[..3].iter().any(|&d| d > 1) {
             log(format_args!("cuLaunchKernelEx: thread block clusters are not supported (sm_80 device)"));
             return fail(CUDA_ERROR_NOT_SUPPORTED);
         }
     }
-    let ([gx, gy, gz], [bx, by, bz]) = (c.grid, c.block);
     // SAFETY: forwarded caller contract.
-    unsafe { launch_kernel(f, gx, gy, gz, bx, by, bz, c.shared, c.stream, params, extra) }
+    unsafe { launch(f, c.grid, c.block, c.shared, c.stream, params, extra, cooperative) }
 }
 
 pub(crate) unsafe fn func_get_attribute(v: *mut i32, attrib: i32, f: *mut c_void) -> CuResult {

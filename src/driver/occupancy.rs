@@ -28,7 +28,7 @@ fn attribute(a: i32) -> i32 {
 
 /// Blocks of `block_size` threads with `dyn_shared` dynamic shared bytes
 /// resident on one multiprocessor (0 when the block cannot launch).
-fn active_blocks(f: &Function, block_size: i32, dyn_shared: usize) -> i32 {
+pub(crate) fn active_blocks(f: &Function, block_size: i32, dyn_shared: usize) -> i32 {
     let k = &f.kernel;
     let max_block = k.max_threads.map_or(1024, |m| m.min(1024)) as i32;
     if block_size <= 0 || block_size > max_block || dyn_shared > f.max_dynamic_shared.load(Ordering::Relaxed) as usize {

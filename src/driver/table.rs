@@ -188,6 +188,10 @@ mod bodies {
             => ln::launch_kernel(f, gx, gy, gz, bx, by, bz, shared, s, params, extra);
         cuLaunchKernel_ptsz(f: CUfunction, gx: u32, gy: u32, gz: u32, bx: u32, by: u32, bz: u32, shared: u32, s: CUstream, params: *mut *mut c_void, extra: *mut *mut c_void)
             => ln::launch_kernel(f, gx, gy, gz, bx, by, bz, shared, s, params, extra);
+        cuLaunchCooperativeKernel(f: CUfunction, gx: u32, gy: u32, gz: u32, bx: u32, by: u32, bz: u32, shared: u32, s: CUstream, params: *mut *mut c_void)
+            => ln::launch_cooperative_kernel(f, gx, gy, gz, bx, by, bz, shared, s, params);
+        cuLaunchCooperativeKernel_ptsz(f: CUfunction, gx: u32, gy: u32, gz: u32, bx: u32, by: u32, bz: u32, shared: u32, s: CUstream, params: *mut *mut c_void)
+            => ln::launch_cooperative_kernel(f, gx, gy, gz, bx, by, bz, shared, s, params);
         cuFuncGetAttribute(v: *mut i32, attrib: CUfunction_attribute, f: CUfunction) => ln::func_get_attribute(v, attrib as i32, f);
         cuFuncSetAttribute(f: CUfunction, attrib: CUfunction_attribute, value: i32) => ln::func_set_attribute(f, attrib as i32, value);
         cuStreamCreate(ph: *mut CUstream, flags: u32) => st::stream_create(ph, flags);

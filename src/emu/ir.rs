@@ -82,6 +82,11 @@ pub enum Special {
     One,
     DynamicSmemSize,
     TotalSmemSize,
+    /// `%envreg<n>` (PTX ISA §10.37): driver-defined launch values. On a
+    /// cooperative launch `%envreg1:%envreg2` hold the grid-barrier
+    /// workspace address that cooperative groups' `grid.sync()` reads;
+    /// every other one is 0.
+    EnvReg(u8),
 }
 
 /// A source operand.

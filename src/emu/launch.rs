@@ -16,6 +16,12 @@ pub struct LaunchConfig {
     pub block: [u32; 3],
     /// `sharedMemBytes`: dynamic shared memory per CTA, in bytes.
     pub dyn_shared: u32,
+    /// A cooperative launch (`cuLaunchCooperativeKernel`): the device
+    /// address of a zeroed grid-barrier workspace of at least 8 bytes, read
+    /// through `%envreg1:%envreg2`; 0 for an ordinary launch. Every CTA of a
+    /// cooperative grid runs on its own host thread, so CTAs spinning in
+    /// `grid.sync()` wait for each other instead of for a free worker.
+    pub grid_workspace: u64,
 }
 
 /// Counters of one launch.
@@ -40,7 +46,11 @@ pub fn worker_count() -> usize {
 pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u64)]) -> Result<LaunchStats, Fault> {
     let [gx, gy, gz] = cfg.grid;
     let total = gx as u64 * gy as u64 * gz as u64;
-    let workers = (worker_count() as u64).min(total).max(1) as usize;
+    let workers = if cfg.grid_workspace != 0 {
+        total.max(1) as usize
+    } else {
+        (worker_count() as u64).min(total).max(1) as usize
+    };
     let next = AtomicU64::new(0);
     let stop = AtomicBool::new(false);
     let fault: Mutex<Option<Fault>> = Mutex::new(None);
@@ -140,6 +150,7 @@ fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta) -> Result<u64, Fault> 
                 nwarps,
                 dyn_smem: cfg.dyn_shared,
                 total_smem: k.shared_size + cfg.dyn_shared,
+                grid_workspace: cfg.grid_workspace,
             };
             Warp::new(entry, k.func, w * 32, (nthreads - w * 32).min(32), cfg.block, env)
         })

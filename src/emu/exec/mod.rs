@@ -73,6 +73,9 @@ pub struct WarpEnv {
     pub nwarps: u32,
     pub dyn_smem: u32,
     pub total_smem: u32,
+    /// Device address of the grid-barrier workspace of a cooperative
+    /// launch (`%envreg1:%envreg2`), else 0.
+    pub grid_workspace: u64,
 }
 
 /// A pending `bar.red` result to write when the barrier releases.
@@ -206,6 +209,9 @@ impl Warp {
             Special::One => 1,
             Special::DynamicSmemSize => e.dyn_smem,
             Special::TotalSmemSize => e.total_smem,
+            Special::EnvReg(1) => (e.grid_workspace >> 32) as u32,
+            Special::EnvReg(2) => e.grid_workspace as u32,
+            Special::EnvReg(_) => 0,
         }) as u64
     }
 

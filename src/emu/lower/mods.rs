@@ -53,7 +53,10 @@ pub(super) fn special(name: &str) -> Option<Special> {
         "%cluster_nctarank" => Special::One,
         "%dynamic_smem_size" => Special::DynamicSmemSize,
         "%total_smem_size" => Special::TotalSmemSize,
-        _ => return None,
+        _ => match name.strip_prefix("%envreg").and_then(|n| n.parse::<u8>().ok()) {
+            Some(n) if n < 32 => Special::EnvReg(n),
+            _ => return None,
+        },
     })
 }
 
