@@ -180,6 +180,12 @@ cases! {
     scan_transpose: "scan_transpose" ["scan_transpose.cu"] [] [];
     math_funcs: "math_funcs" ["math_funcs.cu"] [] [];
     grid_sync: "grid_sync" ["grid_sync.cu"] [] [];
+    matmul_shared: "matmul_shared" ["matmul_shared.cu"] [] [];
+    warp_intrinsics: "warp_intrinsics" ["warp_intrinsics.cu"] [] [];
+    half_precision: "half_precision" ["half_precision.cu"] [] [];
+    struct_params: "struct_params" ["struct_params.cu"] [] [];
+    device_malloc: "device_malloc" ["device_malloc.cu"] [] [];
+    virtual_recursion: "virtual_recursion" ["virtual_recursion.cu"] [] [];
     // Shared libcudart (libcudart.so.13 from the toolkit).
     vector_add_shared: "vector_add" ["vector_add.cu"] ["-cudart", "shared"] [];
     symbols_shared: "symbols" ["symbols.cu"] ["-cudart", "shared"] [];

@@ -76,8 +76,13 @@ impl InstLowering<'_, '_> {
             Operand::Reg(name) | Operand::Sym(name, 0)
                 if matches!(&**base, Operand::Reg(_)) || self.cx.is_reg(name) =>
             {
-                if space == Space::Param {
-                    return err(self.line, "register-based .param addresses are not supported");
+                // In a kernel, `mov.u64 %rd, param` yields the parameter's
+                // offset in the launch's parameter buffer (what `ld.param
+                // [%rd+off]` then indexes, e.g. an array in a struct passed
+                // by value). A `.func`'s own `.param` frame is addressed by
+                // name only.
+                if space == Space::Param && !self.cx.entry {
+                    return err(self.line, "register-based .param addresses in a .func are not supported");
                 }
                 (Addr { base: Some(self.cx.reg(name, self.line)?), offset: *off, local_frame: false }, space)
             }

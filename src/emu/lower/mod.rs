@@ -69,6 +69,9 @@ struct FnCtx<'a> {
     branch_tables: HashMap<String, Vec<String>>,
     /// Whether the function reads `%reserved_smem_offset_*`.
     uses_reserved_smem: bool,
+    /// Whether this is a kernel (`.entry`): its `.param` space is the
+    /// launch's parameter buffer.
+    entry: bool,
     nregs: u32,
 }
 
@@ -319,6 +322,7 @@ fn lower_function(
         func_shared,
         branch_tables: HashMap::new(),
         uses_reserved_smem: false,
+        entry: f.is_entry,
         nregs: 0,
     };
     // The per-thread `.param` frame: a `.func`'s parameters and return
