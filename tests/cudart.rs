@@ -226,3 +226,27 @@ fn sass_only_is_explained() {
     );
     assert!(stderr.contains("-gencode arch=compute_80,code=compute_80"), "no advice in the log:\n{stderr}");
 }
+
+/// `softcuda run -- ./a.out` runs a program built with a bare `nvcc a.cu`
+/// (no LD_LIBRARY_PATH set by the caller).
+#[test]
+fn softcuda_run_bare_nvcc_build() {
+    let Some(tk) = toolkit() else { return };
+    let exe = build(tk, "a.out", &["vector_add.cu"], &[]);
+    let out = Command::new(env!("CARGO_BIN_EXE_softcuda"))
+        .env("SOFTCUDA_LIB_DIR", lib_dir())
+        .env_remove("LD_LIBRARY_PATH")
+        .env_remove("SOFTCUDA_LOG")
+        .arg("run")
+        .arg("--")
+        .arg(&exe)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run softcuda");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("PASS vector_add"),
+        "softcuda run failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
