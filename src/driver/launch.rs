@@ -185,6 +185,13 @@ unsafe fn launch(
     }
     // SAFETY: forwarded caller contract for params/extra.
     let buf = unsafe { param_buffer(&func, params, extra)? };
+    if k.uses_malloc {
+        // The device heap is made before the launch takes the read lock.
+        let mut space = SPACE.write();
+        if crate::emu::heap::ensure(&mut space, crate::emu::heap::DEFAULT_HEAP_BYTES).is_err() {
+            return fail(CUDA_ERROR_OUT_OF_MEMORY);
+        }
+    }
     let mut grid_workspace = 0;
     if cooperative {
         let ctas = grid.iter().map(|&g| g as u64).product::<u64>();
@@ -211,13 +218,6 @@ unsafe fn launch(
     let cfg = LaunchConfig { grid, block, dyn_shared: shared, grid_workspace };
     // Hold the address-space read lock for the whole launch: nothing can be
     // freed under the kernel.
-    if k.uses_malloc {
-        // The device heap is made before the launch takes the read lock.
-        let mut space = SPACE.write();
-        if crate::emu::heap::ensure(&mut space, crate::emu::heap::DEFAULT_HEAP_BYTES).is_err() {
-            return fail(CUDA_ERROR_OUT_OF_MEMORY);
-        }
-    }
     let space = SPACE.read();
     let ranges = space.ranges();
     let result = run_grid(k, &cfg, &buf, &ranges);

@@ -61,6 +61,9 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
         let shared = if k.reserved_smem { own.div_ceil(16) * 16 + RESERVED_SMEM } else { own };
         let mut cta = Cta::new(shared, k.local_size, nthreads, params, global, [0; 3], cfg.block);
         cta.const_range = k.const_range;
+        if cfg.grid_workspace != 0 {
+            cta.abort = Some(&stop);
+        }
         let mut count = 0u64;
         let mut first = true;
         loop {
@@ -85,8 +88,10 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
             match result {
                 Ok(n) => count += n,
                 Err(f) => {
-                    stop.store(true, Ordering::Relaxed);
+                    // Record the fault before raising `stop`, so the first
+                    // fault is reported, not a cooperative CTA's abort.
                     fault.lock().get_or_insert(f);
+                    stop.store(true, Ordering::Relaxed);
                     break;
                 }
             }

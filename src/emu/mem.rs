@@ -83,6 +83,10 @@ pub struct Cta<'a> {
     pub printf: Vec<u8>,
     /// The kernel's module `.const` range (for `isspacep.const`).
     pub const_range: (u64, u64),
+    /// Set when another CTA of a cooperative grid faulted: backward
+    /// branches then end this CTA too, so CTAs spinning in `grid.sync()`
+    /// cannot wait forever for one that stopped. None for ordinary launches.
+    pub abort: Option<&'a std::sync::atomic::AtomicBool>,
 }
 
 fn space_name(s: Space) -> &'static str {
@@ -118,6 +122,7 @@ impl<'a> Cta<'a> {
             line: 0,
             printf: Vec::new(),
             const_range: (0, 0),
+            abort: None,
         }
     }
 

@@ -1,7 +1,7 @@
 // Grid-wide barriers: cooperative groups' grid.sync() in a kernel launched
 // with cudaLaunchCooperativeKernel (and with cudaLaunchKernelEx plus the
 // cooperative attribute), sized from the occupancy API; a grid too large to
-// be resident is refused.
+// be resident is refused; a CTA that traps ends the whole grid.
 #include <cooperative_groups.h>
 #include "check.h"
 
@@ -29,6 +29,14 @@ __global__ void phases(int* data, int* sums, int* total, int n) {
     grid.sync();
     // Everyone sees the total.
     for (unsigned long long i = rank; i < (unsigned long long)n; i += size) data[i] = *total;
+}
+
+// CTA 0 traps before the barrier; the others must not wait for it forever.
+__global__ void one_traps(int* out) {
+    cg::grid_group grid = cg::this_grid();
+    if (blockIdx.x == 0) __trap();
+    grid.sync();
+    out[blockIdx.x] = 1;
 }
 
 int main() {
@@ -78,10 +86,13 @@ int main() {
     EXPECT(cudaLaunchCooperativeKernel((void*)phases, too_many, threads, args, 0, 0) ==
            cudaErrorCooperativeLaunchTooLarge);
     cudaGetLastError();
-    CHECK(cudaFree(data));
-    CHECK(cudaFree(sums));
-    CHECK(cudaFree(total));
     delete[] h;
+    // Last, as a fault spoils the context: a trap in one CTA ends the whole
+    // cooperative grid with cudaErrorLaunchFailure.
+    void* trap_args[] = {&data};
+    cudaError_t e = cudaLaunchCooperativeKernel((void*)one_traps, blocks, threads, trap_args, 0, 0);
+    if (e == cudaSuccess) e = cudaDeviceSynchronize();
+    EXPECT(e == cudaErrorLaunchFailure);
     std::printf("PASS grid_sync\n");
     return 0;
 }

@@ -836,6 +836,15 @@ impl Warp {
                 }
             }
             Op::Bra { target, reconv } => {
+                if target <= pc && cta.abort.is_some_and(|a| a.load(std::sync::atomic::Ordering::Relaxed)) {
+                    return Err(cta.fault(
+                        FaultKind::Trap,
+                        0,
+                        0,
+                        pc,
+                        "another CTA of this cooperative grid faulted".into(),
+                    ));
+                }
                 let Some(top) = self.stack.last_mut() else { return Ok(None) };
                 let active = top.mask;
                 if mask == active {
