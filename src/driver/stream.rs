@@ -122,3 +122,38 @@ pub(crate) fn stream_wait_event(h: *mut c_void, ev: *mut c_void, _flags: u32) ->
         None => fail(CUDA_ERROR_INVALID_HANDLE),
     }
 }
+
+/// `cuLaunchHostFunc(stream, fn, userData)`: `fn(userData)` runs after the
+/// work queued before it on `stream`. Queued work completes before each
+/// call returns in this version, so the function runs on the calling thread
+/// before `cuLaunchHostFunc` returns (a host function that waits for
+/// something the caller does later would therefore deadlock). NULL `fn` is
+/// `CUDA_ERROR_INVALID_VALUE`; a context with a sticky kernel error refuses
+/// the call with that error and `fn` does not run.
+pub(crate) unsafe fn launch_host_func(h: *mut c_void, f: *mut c_void, user: *mut c_void) -> CuResult {
+    lookup(h)?;
+    if f.is_null() {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    // SAFETY: `f` is the caller's non-NULL `CUhostFn`, `void (*)(void*)`.
+    let f: unsafe extern "C" fn(*mut c_void) = unsafe { std::mem::transmute(f) };
+    // SAFETY: calling the caller's host function with its own argument.
+    unsafe { f(user) };
+    Ok(())
+}
+
+/// `cuStreamAddCallback(stream, callback, userData, flags)`: like
+/// `cuLaunchHostFunc`, with `callback(stream, CUDA_SUCCESS, userData)`.
+/// `flags` must be 0 (`CUDA_ERROR_INVALID_VALUE` otherwise).
+pub(crate) unsafe fn stream_add_callback(h: *mut c_void, f: *mut c_void, user: *mut c_void, flags: u32) -> CuResult {
+    lookup(h)?;
+    if f.is_null() || flags != 0 {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    // SAFETY: `f` is the caller's non-NULL `CUstreamCallback`,
+    // `void (*)(CUstream, CUresult, void*)`.
+    let f: unsafe extern "C" fn(*mut c_void, u32, *mut c_void) = unsafe { std::mem::transmute(f) };
+    // SAFETY: calling the caller's callback with its stream and argument.
+    unsafe { f(h, CUDA_SUCCESS, user) };
+    Ok(())
+}

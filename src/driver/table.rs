@@ -197,6 +197,10 @@ mod bodies {
         cuStreamCreate(ph: *mut CUstream, flags: u32) => st::stream_create(ph, flags);
         cuStreamDestroy(s: CUstream) => st::stream_destroy(s);
         cuStreamCreateWithPriority(ph: *mut CUstream, flags: u32, priority: i32) => st::stream_create_with_priority(ph, flags, priority);
+        cuLaunchHostFunc(s: CUstream, f: CUhostFn, user: *mut c_void) => st::launch_host_func(s, f, user);
+        cuLaunchHostFunc_ptsz(s: CUstream, f: CUhostFn, user: *mut c_void) => st::launch_host_func(s, f, user);
+        cuStreamAddCallback(s: CUstream, f: CUstreamCallback, user: *mut c_void, flags: u32) => st::stream_add_callback(s, f, user, flags);
+        cuStreamAddCallback_ptsz(s: CUstream, f: CUstreamCallback, user: *mut c_void, flags: u32) => st::stream_add_callback(s, f, user, flags);
         cuStreamGetPriority(s: CUstream, p: *mut i32) => st::stream_get_priority(s, p);
         cuStreamGetPriority_ptsz(s: CUstream, p: *mut i32) => st::stream_get_priority(s, p);
         cuStreamGetFlags(s: CUstream, p: *mut u32) => st::stream_get_flags(s, p);

@@ -1,6 +1,8 @@
 // Streams and events: work on several streams, ordering across streams with
 // cudaStreamWaitEvent, event queries, elapsed time, the legacy default
-// stream, cudaStreamGetFlags/Priority, cudaDeviceGetStreamPriorityRange.
+// stream, cudaStreamGetFlags/Priority, cudaDeviceGetStreamPriorityRange,
+// cudaLaunchHostFunc and cudaStreamAddCallback.
+#include <atomic>
 #include "check.h"
 
 __global__ void fill(int* p, int n, int v) {
@@ -11,6 +13,14 @@ __global__ void fill(int* p, int n, int v) {
 __global__ void add_from(int* dst, const int* src, int n) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i < n) dst[i] += src[i] * 10;
+}
+
+// Host work queued on streams: each records its order of arrival.
+static int host_calls[4];
+static std::atomic<int> host_count{0};
+static void CUDART_CB host_fn(void* tag) { host_calls[host_count++] = (int)(size_t)tag; }
+static void CUDART_CB stream_cb(cudaStream_t, cudaError_t status, void* tag) {
+    host_calls[host_count++] = status == cudaSuccess ? (int)(size_t)tag : -1;
 }
 
 int main() {
@@ -59,6 +69,24 @@ int main() {
     CHECK(cudaMemcpy(h, a, n * sizeof(int), cudaMemcpyDeviceToHost));
     for (int i = 0; i < n; ++i) EXPECT(h[i] == 75);
     EXPECT(cudaStreamQuery(s1) == cudaSuccess && cudaStreamQuery(s2) == cudaSuccess);
+    // Host functions and callbacks run in stream order, after the work before them.
+    fill<<<n / 256, 256, 0, s1>>>(a, n, 3);
+    CHECK(cudaLaunchHostFunc(s1, host_fn, (void*)1));
+    CHECK(cudaStreamAddCallback(s1, stream_cb, (void*)2, 0));
+    CHECK(cudaLaunchHostFunc(s2, host_fn, (void*)3));
+    CHECK(cudaStreamSynchronize(s1));
+    CHECK(cudaStreamSynchronize(s2));
+    EXPECT(host_count == 3);
+    // s1's two run in order; s2's may come at any point (streams are concurrent).
+    int p1 = -1, p2 = -1, p3 = -1;
+    for (int i = 0; i < 3; ++i) {
+        if (host_calls[i] == 1) p1 = i;
+        if (host_calls[i] == 2) p2 = i;
+        if (host_calls[i] == 3) p3 = i;
+    }
+    EXPECT(p1 >= 0 && p2 > p1 && p3 >= 0);
+    EXPECT(cudaStreamAddCallback(s1, stream_cb, nullptr, 1) == cudaErrorInvalidValue);
+    cudaGetLastError();
     CHECK(cudaEventDestroy(start));
     CHECK(cudaEventDestroy(ready));
     CHECK(cudaEventDestroy(stop));
