@@ -16,38 +16,8 @@ use cuda as _; // links the driver's exported C symbols
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::ptr;
 
-type CUresult = i32;
-type CUdeviceptr = u64;
-
-extern "C" {
-    fn cuInit(flags: u32) -> CUresult;
-    fn cuDeviceGet(dev: *mut i32, ordinal: i32) -> CUresult;
-    fn cuDevicePrimaryCtxRetain(ctx: *mut *mut c_void, dev: i32) -> CUresult;
-    fn cuCtxSetCurrent(ctx: *mut c_void) -> CUresult;
-    fn cuCtxSynchronize() -> CUresult;
-    fn cuGetErrorName(err: CUresult, name: *mut *const c_char) -> CUresult;
-    fn cuModuleLoadData(module: *mut *mut c_void, image: *const c_void) -> CUresult;
-    fn cuModuleUnload(module: *mut c_void) -> CUresult;
-    fn cuModuleGetFunction(f: *mut *mut c_void, module: *mut c_void, name: *const c_char) -> CUresult;
-    fn cuMemAlloc_v2(dptr: *mut CUdeviceptr, bytes: usize) -> CUresult;
-    fn cuMemFree_v2(dptr: CUdeviceptr) -> CUresult;
-    fn cuMemcpyHtoD_v2(dst: CUdeviceptr, src: *const c_void, bytes: usize) -> CUresult;
-    fn cuMemcpyDtoH_v2(dst: *mut c_void, src: CUdeviceptr, bytes: usize) -> CUresult;
-    fn cuMemsetD32_v2(dst: CUdeviceptr, value: u32, count: usize) -> CUresult;
-    fn cuLaunchKernel(
-        f: *mut c_void,
-        grid_x: u32,
-        grid_y: u32,
-        grid_z: u32,
-        block_x: u32,
-        block_y: u32,
-        block_z: u32,
-        shared_bytes: u32,
-        stream: *mut c_void,
-        params: *mut *mut c_void,
-        extra: *mut *mut c_void,
-    ) -> CUresult;
-}
+mod common;
+use common::driver::*;
 
 // ---------------------------------------------------------------------------
 // Driver helpers

@@ -2,34 +2,12 @@
 //! CTAs allocates a block from the device heap, fills and sums it, frees it.
 //! The PTX (tests/heap/heap.ptx) is what the pinned nvcc made of heap.cu.
 
-use std::ffi::{c_char, c_void};
+use std::ffi::c_void;
 
 use cuda as _;
 
-extern "C" {
-    fn cuInit(flags: u32) -> i32;
-    fn cuDevicePrimaryCtxRetain(ctx: *mut *mut c_void, dev: i32) -> i32;
-    fn cuCtxSetCurrent(ctx: *mut c_void) -> i32;
-    fn cuModuleLoadData(m: *mut *mut c_void, image: *const c_void) -> i32;
-    fn cuModuleGetFunction(f: *mut *mut c_void, m: *mut c_void, name: *const c_char) -> i32;
-    fn cuMemAlloc_v2(p: *mut u64, bytes: usize) -> i32;
-    fn cuMemcpyDtoH_v2(dst: *mut c_void, src: u64, n: usize) -> i32;
-    #[allow(clippy::too_many_arguments)]
-    fn cuLaunchKernel(
-        f: *mut c_void,
-        gx: u32,
-        gy: u32,
-        gz: u32,
-        bx: u32,
-        by: u32,
-        bz: u32,
-        shared: u32,
-        stream: *mut c_void,
-        params: *mut *mut c_void,
-        extra: *mut *mut c_void,
-    ) -> i32;
-    fn cuCtxSynchronize() -> i32;
-}
+mod common;
+use common::driver::*;
 
 #[test]
 fn kernels_allocate_and_free_device_heap_memory() {

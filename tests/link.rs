@@ -2,47 +2,12 @@
 //! reading an `.extern` variable the other defines, linked with
 //! cuLinkCreate/AddData/Complete and loaded with cuModuleLoadData.
 
-use std::ffi::{c_char, c_void};
+use std::ffi::c_void;
 
 use cuda as _;
 
-extern "C" {
-    fn cuInit(flags: u32) -> i32;
-    fn cuDevicePrimaryCtxRetain(ctx: *mut *mut c_void, dev: i32) -> i32;
-    fn cuCtxSetCurrent(ctx: *mut c_void) -> i32;
-    fn cuLinkCreate_v2(n: u32, o: *mut u32, v: *mut *mut c_void, state: *mut *mut c_void) -> i32;
-    fn cuLinkAddData_v2(
-        s: *mut c_void,
-        kind: u32,
-        data: *mut c_void,
-        size: usize,
-        name: *const c_char,
-        n: u32,
-        o: *mut u32,
-        v: *mut *mut c_void,
-    ) -> i32;
-    fn cuLinkComplete(s: *mut c_void, image: *mut *mut c_void, size: *mut usize) -> i32;
-    fn cuLinkDestroy(s: *mut c_void) -> i32;
-    fn cuModuleLoadData(m: *mut *mut c_void, image: *const c_void) -> i32;
-    fn cuModuleGetFunction(f: *mut *mut c_void, m: *mut c_void, name: *const c_char) -> i32;
-    fn cuMemAlloc_v2(p: *mut u64, bytes: usize) -> i32;
-    fn cuMemcpyDtoH_v2(dst: *mut c_void, src: u64, n: usize) -> i32;
-    #[allow(clippy::too_many_arguments)]
-    fn cuLaunchKernel(
-        f: *mut c_void,
-        gx: u32,
-        gy: u32,
-        gz: u32,
-        bx: u32,
-        by: u32,
-        bz: u32,
-        shared: u32,
-        stream: *mut c_void,
-        params: *mut *mut c_void,
-        extra: *mut *mut c_void,
-    ) -> i32;
-    fn cuCtxSynchronize() -> i32;
-}
+mod common;
+use common::driver::*;
 
 const LIB: &str = ".version 9.0\n.target sm_80\n.address_size 64\n\
 .visible .global .align 4 .u32 bias = 1000;\n\

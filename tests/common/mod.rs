@@ -2,6 +2,8 @@
 //! built driver.
 #![allow(dead_code)]
 
+pub mod driver;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
