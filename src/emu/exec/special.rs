@@ -5,6 +5,7 @@ use super::Warp;
 use crate::emu::ir::Special;
 
 impl Warp {
+    #[inline]
     pub(super) fn special(&self, sp: Special, lane: usize) -> u64 {
         let e = &self.env;
         let lane32 = lane as u32;
