@@ -203,6 +203,9 @@ pub(crate) fn ctx_destroy(ctx: CUcontext) -> CuResult {
 /// memory. Threads that still have it current get
 /// `CUDA_ERROR_CONTEXT_IS_DESTROYED`. Libraries belong to no context and stay.
 fn teardown(h: usize) {
+    // Work queued in the context (or using its memory) runs to its end first.
+    super::queue::sync_all();
+    super::queue::forget_ctx(h);
     // libcudart's context-local storage destructors run first, while the
     // context still exists (export_table.rs).
     super::export_table::context_destroyed(h);
@@ -269,9 +272,14 @@ pub(crate) unsafe fn ctx_pop_current(pctx: *mut CUcontext) -> CuResult {
     Ok(())
 }
 
-/// `cuCtxSynchronize`: all work is complete when launches return; reports
-/// the context's sticky error if a kernel faulted.
+/// `cuCtxSynchronize`: waits for the work queued on every stream of the
+/// current context, then reports the context's sticky error if a kernel
+/// faulted. From a host function it is `CUDA_ERROR_NOT_PERMITTED`.
 pub(crate) fn ctx_synchronize() -> CuResult {
+    let (h, _) = state::current_usable()?;
+    if !super::queue::sync_ctx(h) {
+        return fail(CUDA_ERROR_NOT_PERMITTED);
+    }
     state::current_usable().map(|_| ())
 }
 
@@ -281,7 +289,10 @@ pub(crate) fn ctx_synchronize_v2(ctx: CUcontext) -> CuResult {
     if ctx.is_null() {
         return ctx_synchronize();
     }
-    let (_, c) = context_or_current(ctx as usize)?;
+    let (h, c) = context_or_current(ctx as usize)?;
+    if !super::queue::sync_ctx(h) {
+        return fail(CUDA_ERROR_NOT_PERMITTED);
+    }
     match c.sticky.load(Ordering::Acquire) {
         0 => Ok(()),
         e => fail(e),

@@ -1,13 +1,15 @@
-//! Event management (driver API "Event Management"). Work is complete when
-//! it is submitted, so an event records the host time of `cuEventRecord`.
+//! Event management (driver API "Event Management"). Recording an event
+//! submits a marker to the stream; the event completes (and takes its
+//! timestamp, the host time) when the work submitted before it has run.
 
 use super::codes::*;
-use super::state::{check_stream, current_usable, require_init, Event, DRIVER};
+use super::queue;
+use super::state::{current_usable, require_init, Event, DRIVER};
+use super::stream::{queue_of, sticky};
 use super::{fail, out, CuResult};
 use parking_lot::Mutex;
 use std::ffi::c_void;
 use std::sync::Arc;
-use std::time::Instant;
 
 /// `CU_EVENT_DISABLE_TIMING`.
 const DISABLE_TIMING: u32 = 2;
@@ -26,22 +28,51 @@ fn event(h: *mut c_void) -> CuResult<Arc<Event>> {
     DRIVER.events.get(h as usize).map_or(fail(CUDA_ERROR_INVALID_HANDLE), Ok)
 }
 
+/// `cuEventRecord(event, stream)`: the event captures the work submitted
+/// to the stream so far (for the legacy stream, also the blocking streams'
+/// work); a later record replaces the earlier one.
 pub(crate) fn event_record(h: *mut c_void, stream: *mut c_void) -> CuResult {
     current_usable()?;
     let e = event(h)?;
-    check_stream(stream as usize)?;
-    *e.recorded.lock() = Some(Instant::now());
+    let q = queue_of(stream as usize)?;
+    let m = q.submit(None, vec![]);
+    *e.recorded.lock() = Some(m);
     Ok(())
 }
 
-pub(crate) fn event_query(h: *mut c_void) -> CuResult {
-    require_init()?;
-    event(h).map(|_| ())
+/// `cuEventRecordWithFlags`: flags 0 or `CU_EVENT_RECORD_EXTERNAL` (1,
+/// meaningful only in graph capture, which this driver does not do).
+pub(crate) fn event_record_with_flags(h: *mut c_void, stream: *mut c_void, flags: u32) -> CuResult {
+    if flags > 1 {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    event_record(h, stream)
 }
 
+/// `cuEventQuery`: `CUDA_SUCCESS` when the captured work has run (or the
+/// event was never recorded), else `CUDA_ERROR_NOT_READY`.
+pub(crate) fn event_query(h: *mut c_void) -> CuResult {
+    require_init()?;
+    let e = event(h)?;
+    let m = e.recorded.lock().clone();
+    match m {
+        Some(m) if !m.is_done() => fail(CUDA_ERROR_NOT_READY),
+        _ => Ok(()),
+    }
+}
+
+/// `cuEventSynchronize`: waits for the captured work, then reports the
+/// current context's sticky error if a kernel faulted.
 pub(crate) fn event_synchronize(h: *mut c_void) -> CuResult {
     current_usable()?;
-    event(h).map(|_| ())
+    let e = event(h)?;
+    let m = e.recorded.lock().clone();
+    if let Some(m) = m {
+        if !queue::wait_all(&[m]) {
+            return fail(CUDA_ERROR_NOT_PERMITTED);
+        }
+    }
+    sticky()
 }
 
 pub(crate) fn event_destroy(h: *mut c_void) -> CuResult {
@@ -63,10 +94,13 @@ pub(crate) unsafe fn event_elapsed_time(ms: *mut f32, start: *mut c_void, end: *
         return fail(CUDA_ERROR_INVALID_HANDLE);
     }
     // Read one lock at a time: start and end may be the same event.
-    let t0 = *s.recorded.lock();
-    let t1 = *e.recorded.lock();
-    let (Some(t0), Some(t1)) = (t0, t1) else {
+    let m0 = s.recorded.lock().clone();
+    let m1 = e.recorded.lock().clone();
+    let (Some(m0), Some(m1)) = (m0, m1) else {
         return fail(CUDA_ERROR_INVALID_HANDLE);
+    };
+    let (Some(t0), Some(t1)) = (m0.completed_at(), m1.completed_at()) else {
+        return fail(CUDA_ERROR_NOT_READY);
     };
     let d = if t1 >= t0 { (t1 - t0).as_secs_f64() * 1e3 } else { -((t0 - t1).as_secs_f64() * 1e3) };
     // SAFETY: checked non-null.

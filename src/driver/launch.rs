@@ -1,11 +1,13 @@
 //! Execution control (driver API "Execution Control"): `cuLaunchKernel` with
-//! `kernelParams` or `extra`, function attributes. Launches run to
-//! completion before returning (streams are synchronous in this version);
-//! a kernel fault is logged and becomes the context's sticky error, reported
-//! by the next call, as the real driver reports it at synchronisation.
+//! `kernelParams` or `extra`, function attributes. A launch checks its
+//! shape and copies its parameters, then queues the grid on the stream and
+//! returns; the grid runs on the stream's thread (`queue.rs`). A kernel
+//! fault is logged and becomes the context's sticky error, which every later
+//! call on the context reports, as on the real driver.
+//! `CUDA_LAUNCH_BLOCKING=1` makes each launch wait for its grid.
 
 use super::codes::*;
-use super::state::{check_stream, current_usable, Function, DRIVER};
+use super::state::{current_usable, Function, DRIVER};
 use super::{fail, log, out, CuResult};
 use crate::emu::{run_grid, FaultKind, LaunchConfig};
 use crate::memory::SPACE;
@@ -166,7 +168,7 @@ unsafe fn launch(
     let [bx, by, bz] = block;
     let (ctx_handle, ctx) = current_usable()?;
     let func = function(f)?;
-    check_stream(stream as usize)?;
+    let queue = super::stream::queue_of(stream as usize)?;
     if grid.contains(&0) || block.contains(&0) {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
@@ -186,7 +188,7 @@ unsafe fn launch(
     // SAFETY: forwarded caller contract for params/extra.
     let buf = unsafe { param_buffer(&func, params, extra)? };
     if k.uses_malloc {
-        // The device heap is made before the launch takes the read lock.
+        // The device heap is made before the grid is queued.
         let mut space = SPACE.write();
         if crate::emu::heap::ensure(&mut space, crate::emu::heap::DEFAULT_HEAP_BYTES).is_err() {
             return fail(CUDA_ERROR_OUT_OF_MEMORY);
@@ -216,25 +218,36 @@ unsafe fn launch(
         grid_workspace = a;
     }
     let cfg = LaunchConfig { grid, block, dyn_shared: shared, grid_workspace };
-    // Hold the address-space read lock for the whole launch: nothing can be
-    // freed under the kernel.
-    let space = SPACE.read();
-    let ranges = space.ranges();
-    let result = run_grid(k, &cfg, &buf, &ranges);
-    drop(space);
-    if grid_workspace != 0 {
-        let _ = SPACE.write().free_if(grid_workspace, |_| true);
-    }
-    if let Err(fault) = result {
-        let code = match fault.kind {
-            FaultKind::IllegalAddress => CUDA_ERROR_ILLEGAL_ADDRESS,
-            FaultKind::MisalignedAddress => CUDA_ERROR_MISALIGNED_ADDRESS,
-            FaultKind::Trap | FaultKind::BarrierDeadlock => CUDA_ERROR_LAUNCH_FAILED,
-            FaultKind::Assert => CUDA_ERROR_ASSERT,
-            FaultKind::Unsupported | FaultKind::IllegalInstruction => CUDA_ERROR_ILLEGAL_INSTRUCTION,
-        };
-        log(format_args!("kernel '{}' faulted: {fault}", k.name));
-        let _ = ctx.sticky.compare_exchange(CUDA_SUCCESS, code, Ordering::AcqRel, Ordering::Acquire);
+    let run = move || {
+        if ctx.sticky.load(Ordering::Acquire) != CUDA_SUCCESS {
+            // The context faulted before this grid started: it does not run.
+        } else {
+            // Counted as running before the snapshot of live ranges: memory
+            // freed from now on stays allocated until the grid ends.
+            let running = crate::memory::KernelRunning::begin();
+            let ranges = SPACE.read().ranges();
+            let result = run_grid(&func.kernel, &cfg, &buf, &ranges);
+            drop(running);
+            if let Err(fault) = result {
+                let code = match fault.kind {
+                    FaultKind::IllegalAddress => CUDA_ERROR_ILLEGAL_ADDRESS,
+                    FaultKind::MisalignedAddress => CUDA_ERROR_MISALIGNED_ADDRESS,
+                    FaultKind::Trap | FaultKind::BarrierDeadlock => CUDA_ERROR_LAUNCH_FAILED,
+                    FaultKind::Assert => CUDA_ERROR_ASSERT,
+                    FaultKind::Unsupported | FaultKind::IllegalInstruction => CUDA_ERROR_ILLEGAL_INSTRUCTION,
+                };
+                log(format_args!("kernel '{}' faulted: {fault}", func.kernel.name));
+                let _ = ctx.sticky.compare_exchange(CUDA_SUCCESS, code, Ordering::AcqRel, Ordering::Acquire);
+            }
+        }
+        if grid_workspace != 0 {
+            let _ = SPACE.write().free_if(grid_workspace, |_| true);
+        }
+    };
+    let done = queue.submit(Some(Box::new(run)), vec![]);
+    if super::queue::launch_blocking() {
+        super::queue::wait_all(&[done]);
+        return super::stream::sticky();
     }
     Ok(())
 }
@@ -266,8 +279,7 @@ const LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION: u32 = 4;
 
 /// `cuLaunchKernelEx(config, f, kernelParams, extra)` (what
 /// `cudaLaunchKernelEx` calls): `cuLaunchKernel` with the shape from
-/// `config`. Launch attributes are accepted and have no effect (work runs in
-/// order anyway), except `CU_LAUNCH_ATTRIBUTE_COOPERATIVE`, which makes it
+/// `config`. Launch attributes are accepted and have no effect, except `CU_LAUNCH_ATTRIBUTE_COOPERATIVE`, which makes it
 /// a cooperative launch (see `launch_cooperative_kernel`), and a
 /// cluster shape other than 1×1×1, which the emulated sm_80 device does not
 /// have (`CUDA_ERROR_NOT_SUPPORTED`).
@@ -277,11 +289,37 @@ pub(crate) unsafe fn launch_kernel_ex(
     params: *mut *mut c_void,
     extra: *mut *mut c_void,
 ) -> CuResult {
+    // SAFETY: forwarded caller contract.
+    unsafe { launch_ex(config, f, params, extra, false) }
+}
+
+/// `cuLaunchKernelEx_ptsz`: a NULL `config->hStream` is the calling thread's
+/// per-thread default stream.
+pub(crate) unsafe fn launch_kernel_ex_ptsz(
+    config: *const c_void,
+    f: *mut c_void,
+    params: *mut *mut c_void,
+    extra: *mut *mut c_void,
+) -> CuResult {
+    // SAFETY: forwarded caller contract.
+    unsafe { launch_ex(config, f, params, extra, true) }
+}
+
+unsafe fn launch_ex(
+    config: *const c_void,
+    f: *mut c_void,
+    params: *mut *mut c_void,
+    extra: *mut *mut c_void,
+    per_thread: bool,
+) -> CuResult {
     if config.is_null() {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
     // SAFETY: the caller passes a CUlaunchConfig.
-    let c = unsafe { (config as *const RawLaunchConfig).read_unaligned() };
+    let mut c = unsafe { (config as *const RawLaunchConfig).read_unaligned() };
+    if per_thread {
+        c.stream = super::stream::ptsz(c.stream);
+    }
     if c.num_attrs > 0 && c.attrs.is_null() {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }

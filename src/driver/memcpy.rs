@@ -12,7 +12,7 @@
 
 use super::codes::*;
 use super::memory::unified_ptr;
-use super::state::{check_stream, current_usable, DRIVER};
+use super::state::{current_usable, DRIVER};
 use super::{fail, log, CuResult};
 use crate::memory::SPACE;
 use std::ffi::c_void;
@@ -202,9 +202,8 @@ pub(crate) unsafe fn memcpy_2d(p: *const c_void) -> CuResult {
 }
 
 pub(crate) unsafe fn memcpy_2d_async(p: *const c_void, stream: usize) -> CuResult {
-    check_stream(stream)?;
     // SAFETY: forwarded caller contract.
-    unsafe { memcpy_2d(p) }
+    super::stream::synced(stream, || unsafe { memcpy_2d(p) })
 }
 
 fn sides_3d(c: &Memcpy3D) -> (Side, Side, Extent) {
@@ -244,9 +243,8 @@ pub(crate) unsafe fn memcpy_3d(p: *const c_void) -> CuResult {
 }
 
 pub(crate) unsafe fn memcpy_3d_async(p: *const c_void, stream: usize) -> CuResult {
-    check_stream(stream)?;
     // SAFETY: forwarded caller contract.
-    unsafe { memcpy_3d(p) }
+    super::stream::synced(stream, || unsafe { memcpy_3d(p) })
 }
 
 /// `cuMemcpy3DPeer`: as `cuMemcpy3D`; each context must be NULL or live.
@@ -263,7 +261,6 @@ pub(crate) unsafe fn memcpy_3d_peer(p: *const c_void) -> CuResult {
 }
 
 pub(crate) unsafe fn memcpy_3d_peer_async(p: *const c_void, stream: usize) -> CuResult {
-    check_stream(stream)?;
     // SAFETY: forwarded caller contract.
-    unsafe { memcpy_3d_peer(p) }
+    super::stream::synced(stream, || unsafe { memcpy_3d_peer(p) })
 }

@@ -44,11 +44,14 @@ pub(crate) unsafe fn mem_alloc(dptr: *mut u64, bytes: usize) -> CuResult {
 
 /// `cuMemFree`: device memory from `cuMemAlloc(Pitch)`, `cuMemAllocManaged`
 /// or a memory pool.
+/// Like the real driver, it first waits for the work queued on every
+/// stream (a grid still queued may use the block).
 pub(crate) fn mem_free(dptr: u64) -> CuResult {
     current_usable()?;
     if dptr == 0 {
         return Ok(());
     }
+    super::queue::sync_all();
     let freed =
         SPACE.write().free_if(dptr, |b| matches!(b.kind, AllocKind::Device | AllocKind::Managed)).map_err(mem_err)?;
     super::pool::released(&freed);
@@ -160,6 +163,7 @@ pub(crate) fn mem_host_unregister(p: *mut c_void) -> CuResult {
     if p.is_null() {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
+    super::queue::sync_all();
     SPACE.write().unregister(p as u64).map_err(mem_err)
 }
 
@@ -211,8 +215,10 @@ pub(crate) unsafe fn mem_get_address_range(pbase: *mut u64, psize: *mut usize, d
     Ok(())
 }
 
+/// `cuMemFreeHost`: waits for queued work first, as `cuMemFree` does.
 pub(crate) fn mem_free_host(p: *mut c_void) -> CuResult {
     current_usable()?;
+    super::queue::sync_all();
     SPACE.write().free(p as u64, AllocKind::Host).map_err(mem_err)
 }
 
@@ -302,13 +308,11 @@ pub(crate) fn memcpy(dst: u64, src: u64, n: usize) -> CuResult {
 }
 
 pub(crate) fn memcpy_async(dst: u64, src: u64, n: usize, stream: usize) -> CuResult {
-    check_stream(stream)?;
-    memcpy(dst, src, n)
+    super::stream::synced(stream, || memcpy(dst, src, n))
 }
 
 pub(crate) fn memcpy_dtod_async(dst: u64, src: u64, n: usize, stream: usize) -> CuResult {
-    check_stream(stream)?;
-    memcpy_dtod(dst, src, n)
+    super::stream::synced(stream, || memcpy_dtod(dst, src, n))
 }
 
 /// NULL is accepted (the H100's driver does); any other handle must be live.
@@ -336,18 +340,15 @@ pub(crate) fn memcpy_peer_async(
     n: usize,
     stream: usize,
 ) -> CuResult {
-    check_stream(stream)?;
-    memcpy_peer(dst, dst_ctx, src, src_ctx, n)
+    super::stream::synced(stream, || memcpy_peer(dst, dst_ctx, src, src_ctx, n))
 }
 
 pub(crate) fn memcpy_htod_async(dst: u64, src: *const c_void, n: usize, stream: usize) -> CuResult {
-    check_stream(stream)?;
-    memcpy_htod(dst, src, n)
+    super::stream::synced(stream, || memcpy_htod(dst, src, n))
 }
 
 pub(crate) fn memcpy_dtoh_async(dst: *mut c_void, src: u64, n: usize, stream: usize) -> CuResult {
-    check_stream(stream)?;
-    memcpy_dtoh(dst, src, n)
+    super::stream::synced(stream, || memcpy_dtoh(dst, src, n))
 }
 
 /// Fills `height` rows of `width` elements of `elem` bytes each, rows
@@ -393,18 +394,15 @@ pub(crate) fn memset_d32(dst: u64, v: u32, n: usize) -> CuResult {
 }
 
 pub(crate) fn memset_d8_async(dst: u64, v: u8, n: usize, stream: usize) -> CuResult {
-    check_stream(stream)?;
-    memset_d8(dst, v, n)
+    super::stream::synced(stream, || memset_d8(dst, v, n))
 }
 
 pub(crate) fn memset_d16_async(dst: u64, v: u16, n: usize, stream: usize) -> CuResult {
-    check_stream(stream)?;
-    memset_d16(dst, v, n)
+    super::stream::synced(stream, || memset_d16(dst, v, n))
 }
 
 pub(crate) fn memset_d32_async(dst: u64, v: u32, n: usize, stream: usize) -> CuResult {
-    check_stream(stream)?;
-    memset_d32(dst, v, n)
+    super::stream::synced(stream, || memset_d32(dst, v, n))
 }
 
 pub(crate) fn memset_d2d8(dst: u64, pitch: usize, v: u8, w: usize, h: usize) -> CuResult {
@@ -420,18 +418,15 @@ pub(crate) fn memset_d2d32(dst: u64, pitch: usize, v: u32, w: usize, h: usize) -
 }
 
 pub(crate) fn memset_d2d8_async(dst: u64, pitch: usize, v: u8, w: usize, h: usize, stream: usize) -> CuResult {
-    check_stream(stream)?;
-    memset_d2d8(dst, pitch, v, w, h)
+    super::stream::synced(stream, || memset_d2d8(dst, pitch, v, w, h))
 }
 
 pub(crate) fn memset_d2d16_async(dst: u64, pitch: usize, v: u16, w: usize, h: usize, stream: usize) -> CuResult {
-    check_stream(stream)?;
-    memset_d2d16(dst, pitch, v, w, h)
+    super::stream::synced(stream, || memset_d2d16(dst, pitch, v, w, h))
 }
 
 pub(crate) fn memset_d2d32_async(dst: u64, pitch: usize, v: u32, w: usize, h: usize, stream: usize) -> CuResult {
-    check_stream(stream)?;
-    memset_d2d32(dst, pitch, v, w, h)
+    super::stream::synced(stream, || memset_d2d32(dst, pitch, v, w, h))
 }
 
 /// `CUpointer_attribute` values.

@@ -18,6 +18,7 @@ mod memory;
 mod module;
 mod occupancy;
 mod pool;
+mod queue;
 pub mod proc_address;
 pub mod state;
 mod stream;

@@ -259,6 +259,11 @@ pub(crate) unsafe fn module_load_fat_binary(pmod: *mut *mut c_void, image: *cons
 
 /// Removes a module and its functions, freeing its variables.
 pub(crate) fn unload_handle(h: usize) -> bool {
+    if DRIVER.modules.get(h).is_none() {
+        return false;
+    }
+    // Grids still queued may use the module's functions and variables.
+    super::queue::sync_all();
     let Some(m) = DRIVER.modules.remove(h) else { return false };
     for (_, f) in m.functions.lock().drain() {
         DRIVER.functions.remove(f);

@@ -3,9 +3,8 @@
 //! `cuMemAllocAsync` / `cuMemAllocFromPoolAsync` / `cuMemFreeAsync`, and the
 //! pool attributes.
 //!
-//! Streams run their work synchronously, so a stream-ordered allocation is
-//! an ordinary device block (tagged with its pool) made at once, and a
-//! stream-ordered free frees at once. A pool keeps no memory back: its
+//! A stream-ordered allocation is an ordinary device block (tagged with its
+//! pool) made at the call; a stream-ordered free runs in stream order. A pool keeps no memory back: its
 //! reserved bytes are its used bytes. Behaviour measured on the H100: pool
 //! memory belongs to no context (`CU_POINTER_ATTRIBUTE_CONTEXT` is NULL);
 //! `cuMemFree` frees it and `cuMemFreeAsync` frees `cuMemAlloc` memory;
@@ -320,20 +319,26 @@ pub(crate) unsafe fn mem_alloc_from_pool_async(
     unsafe { alloc_from(dptr, bytes, h as usize, stream) }
 }
 
-/// `cuMemFreeAsync`: device memory from a pool or `cuMemAlloc`.
+/// `cuMemFreeAsync`: device memory from a pool or `cuMemAlloc`, freed in
+/// stream order (after the work queued before it on `stream`). The pointer
+/// is checked at the call.
 pub(crate) fn mem_free_async(dptr: u64, stream: usize) -> CuResult {
-    current_usable()?;
-    check_stream(stream)?;
+    let queue = super::stream::queue_of(stream)?;
     if dptr == 0 {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
-    let mut space = SPACE.write();
-    match space.block_info(dptr) {
+    match SPACE.read().block_info(dptr) {
         Some(b) if b.start == dptr && b.kind == AllocKind::Managed => return fail(CUDA_ERROR_NOT_SUPPORTED),
-        _ => {}
+        Some(b) if b.start == dptr && b.kind == AllocKind::Device => {}
+        _ => return fail(CUDA_ERROR_INVALID_VALUE),
     }
-    let freed = space.free_if(dptr, |b| b.kind == AllocKind::Device).map_err(mem_err)?;
-    drop(space);
-    released(&freed);
+    queue.submit(
+        Some(Box::new(move || {
+            if let Ok(freed) = SPACE.write().free_if(dptr, |b| b.kind == AllocKind::Device) {
+                released(&freed);
+            }
+        })),
+        vec![],
+    );
     Ok(())
 }

@@ -12,7 +12,6 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
 
 /// A table of live objects of one kind, keyed by handle value.
 pub struct Registry<T> {
@@ -134,19 +133,24 @@ pub struct Function {
     pub carveout: AtomicU32,
 }
 
-/// A stream (`CUstream`). Work runs synchronously in this version.
+/// A stream (`CUstream`).
 pub struct Stream {
     pub ctx: usize,
     pub flags: u32,
     /// Scheduling priority, clamped to [-5, 0] (lower is higher priority).
+    /// Recorded and reported; streams run concurrently whatever it is.
     pub priority: i32,
+    /// Where the stream's work runs.
+    pub queue: Arc<super::queue::Queue>,
 }
 
 /// An event (`CUevent`).
 pub struct Event {
     pub ctx: usize,
     pub flags: u32,
-    pub recorded: Mutex<Option<Instant>>,
+    /// The marker of the last `cuEventRecord`: complete once the work it
+    /// captured has run. None until recorded.
+    pub recorded: Mutex<Option<Arc<super::queue::Marker>>>,
 }
 
 /// Process-wide driver state.

@@ -1,12 +1,74 @@
-//! Stream management (driver API "Stream Management"). Work submitted to a
-//! stream completes before the call returns in this version, so streams are
-//! always idle.
+//! Stream management (driver API "Stream Management"). Each stream is a
+//! [`Queue`] whose work runs in order on a host thread of its own while
+//! the caller goes on (see `queue.rs` for the default streams' rules).
 
 use super::codes::*;
-use super::state::{check_stream, current_usable, Stream, DRIVER};
+use super::queue::{self, Kind, Queue};
+use super::state::{current_usable, Stream, DRIVER};
 use super::{fail, out, CuResult};
 use std::ffi::c_void;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
+
+/// `CU_STREAM_PER_THREAD`.
+pub(crate) const PER_THREAD: usize = 2;
+/// `CU_STREAM_LEGACY`.
+pub(crate) const LEGACY: usize = 1;
+
+/// The stream a `_ptsz`/`_ptds` entry point means: NULL is the calling
+/// thread's per-thread default stream there.
+pub(crate) fn ptsz(h: *mut c_void) -> *mut c_void {
+    if h.is_null() {
+        PER_THREAD as *mut c_void
+    } else {
+        h
+    }
+}
+
+/// [`ptsz`] for handles passed as integers.
+pub(crate) fn ptsz_u(h: usize) -> usize {
+    if h == 0 {
+        PER_THREAD
+    } else {
+        h
+    }
+}
+
+/// The queue of stream `h`: NULL and `CU_STREAM_LEGACY` are the current
+/// context's legacy default stream, `CU_STREAM_PER_THREAD` this thread's
+/// per-thread default stream. Fails like `current_usable` (no context, or
+/// its sticky error) and with `CUDA_ERROR_INVALID_HANDLE` for an unknown
+/// stream.
+pub(crate) fn queue_of(h: usize) -> CuResult<Arc<Queue>> {
+    let (ctx, _) = current_usable()?;
+    match h {
+        0 | LEGACY => Ok(queue::legacy(ctx)),
+        PER_THREAD => Ok(queue::per_thread(ctx)),
+        _ => match DRIVER.streams.get(h) {
+            Some(s) => Ok(s.queue.clone()),
+            None => fail(CUDA_ERROR_INVALID_HANDLE),
+        },
+    }
+}
+
+/// Fails with the current context's sticky error if a kernel faulted.
+pub(crate) fn sticky() -> CuResult {
+    current_usable().map(|_| ())
+}
+
+/// Runs `f` on the calling thread in stream `h`'s order: after all work
+/// submitted to the stream before (and, by the legacy stream's rule, the
+/// streams it synchronises with). How copies and memsets run, and the
+/// synchronous ones run on the (legacy or per-thread) default stream.
+/// Reports a sticky error raised by the work waited for instead of running `f`.
+pub(crate) fn synced<T>(h: usize, f: impl FnOnce() -> CuResult<T>) -> CuResult<T> {
+    let q = queue_of(h)?;
+    if !queue::wait_all(&q.order_markers()) {
+        return fail(CUDA_ERROR_NOT_PERMITTED);
+    }
+    sticky()?;
+    f()
+}
 
 pub(crate) unsafe fn stream_create(ph: *mut *mut c_void, flags: u32) -> CuResult {
     // SAFETY: forwarded; the caller's contract.
@@ -23,7 +85,8 @@ pub(crate) unsafe fn stream_create_with_priority(ph: *mut *mut c_void, flags: u3
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
     let priority = priority.clamp(-5, 0);
-    let h = DRIVER.streams.insert(Arc::new(Stream { ctx, flags, priority }));
+    let kind = if flags & 1 != 0 { Kind::NonBlocking } else { Kind::Blocking };
+    let h = DRIVER.streams.insert(Arc::new(Stream { ctx, flags, priority, queue: Queue::new(ctx, kind) }));
     // SAFETY: checked non-null.
     unsafe { out(ph, h as *mut c_void) }
 }
@@ -96,6 +159,8 @@ pub(crate) unsafe fn stream_get_id(h: *mut c_void, p: *mut u64) -> CuResult {
     unsafe { out(p, id) }
 }
 
+/// `cuStreamDestroy`: returns at once; work already submitted to the
+/// stream still runs to its end (driver API).
 pub(crate) fn stream_destroy(h: *mut c_void) -> CuResult {
     super::state::require_init()?;
     match DRIVER.streams.remove(h as usize) {
@@ -104,56 +169,113 @@ pub(crate) fn stream_destroy(h: *mut c_void) -> CuResult {
     }
 }
 
+/// `cuStreamSynchronize`: waits for the stream's work (for the legacy
+/// stream, also the blocking streams' work submitted before), then reports
+/// the context's sticky error if a kernel faulted. From a host function
+/// (a stream's own thread) it is `CUDA_ERROR_NOT_PERMITTED`.
 pub(crate) fn stream_synchronize(h: *mut c_void) -> CuResult {
-    current_usable()?;
-    check_stream(h as usize)
+    let q = queue_of(h as usize)?;
+    if !queue::wait_all(&q.sync_markers()) {
+        return fail(CUDA_ERROR_NOT_PERMITTED);
+    }
+    sticky()
 }
 
+/// `cuStreamQuery`: `CUDA_SUCCESS` when all work submitted to the stream
+/// has run, else `CUDA_ERROR_NOT_READY`.
 pub(crate) fn stream_query(h: *mut c_void) -> CuResult {
-    current_usable()?;
-    check_stream(h as usize)
-}
-
-pub(crate) fn stream_wait_event(h: *mut c_void, ev: *mut c_void, _flags: u32) -> CuResult {
-    current_usable()?;
-    check_stream(h as usize)?;
-    match DRIVER.events.get(ev as usize) {
-        Some(_) => Ok(()),
-        None => fail(CUDA_ERROR_INVALID_HANDLE),
+    let q = queue_of(h as usize)?;
+    if q.sync_markers().is_empty() {
+        sticky()
+    } else {
+        fail(CUDA_ERROR_NOT_READY)
     }
 }
 
-/// `cuLaunchHostFunc(stream, fn, userData)`: `fn(userData)` runs after the
-/// work queued before it on `stream`. Queued work completes before each
-/// call returns in this version, so the function runs on the calling thread
-/// before `cuLaunchHostFunc` returns (a host function that waits for
-/// something the caller does later would therefore deadlock). NULL `fn` is
-/// `CUDA_ERROR_INVALID_VALUE`; a context with a sticky kernel error refuses
-/// the call with that error and `fn` does not run.
+/// `cuStreamWaitEvent`: work submitted to the stream later waits until the
+/// work the event's last `cuEventRecord` captured has run (nothing, if the
+/// event was never recorded). The event may belong to another stream or
+/// context. Flags: 0 or `CU_EVENT_WAIT_EXTERNAL` (1).
+pub(crate) fn stream_wait_event(h: *mut c_void, ev: *mut c_void, flags: u32) -> CuResult {
+    let q = queue_of(h as usize)?;
+    if flags > 1 {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    let Some(e) = DRIVER.events.get(ev as usize) else { return fail(CUDA_ERROR_INVALID_HANDLE) };
+    let recorded = e.recorded.lock().clone();
+    if let Some(m) = recorded {
+        q.submit(None, vec![m]);
+    }
+    Ok(())
+}
+
+/// A caller's function pointer and argument, run on a stream's thread.
+struct HostCall {
+    f: *mut c_void,
+    user: *mut c_void,
+    stream: *mut c_void,
+}
+
+// SAFETY: the driver API runs host functions on a driver thread with the
+// caller's argument; the caller promises both are usable from there.
+unsafe impl Send for HostCall {}
+
+/// `cuLaunchHostFunc(stream, fn, userData)`: `fn(userData)` runs on the
+/// stream's thread after the work queued before it; later work waits for
+/// it. It must not call the driver (driver API); calls that would wait for
+/// a stream are refused there with `CUDA_ERROR_NOT_PERMITTED`. NULL `fn` is
+/// `CUDA_ERROR_INVALID_VALUE`. After a kernel fault in the context, host
+/// functions no longer run.
 pub(crate) unsafe fn launch_host_func(h: *mut c_void, f: *mut c_void, user: *mut c_void) -> CuResult {
-    lookup(h)?;
+    let q = queue_of(h as usize)?;
     if f.is_null() {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
-    // SAFETY: `f` is the caller's non-NULL `CUhostFn`, `void (*)(void*)`.
-    let f: unsafe extern "C" fn(*mut c_void) = unsafe { std::mem::transmute(f) };
-    // SAFETY: calling the caller's host function with its own argument.
-    unsafe { f(user) };
+    let (_, ctx) = current_usable()?;
+    let call = HostCall { f, user, stream: h };
+    q.submit(
+        Some(Box::new(move || {
+            let call = call;
+            if ctx.sticky.load(Ordering::Acquire) != CUDA_SUCCESS {
+                return;
+            }
+            // SAFETY: `f` is the caller's non-NULL `CUhostFn`, `void (*)(void*)`,
+            // called with its own argument.
+            unsafe {
+                let f: unsafe extern "C" fn(*mut c_void) = std::mem::transmute(call.f);
+                f(call.user)
+            }
+        })),
+        vec![],
+    );
     Ok(())
 }
 
 /// `cuStreamAddCallback(stream, callback, userData, flags)`: like
-/// `cuLaunchHostFunc`, with `callback(stream, CUDA_SUCCESS, userData)`.
-/// `flags` must be 0 (`CUDA_ERROR_INVALID_VALUE` otherwise).
+/// `cuLaunchHostFunc`, calling `callback(stream, status, userData)`, where
+/// status is the context's sticky error if a kernel faulted (the callback
+/// still runs, as the driver API documents). `flags` must be 0
+/// (`CUDA_ERROR_INVALID_VALUE` otherwise).
 pub(crate) unsafe fn stream_add_callback(h: *mut c_void, f: *mut c_void, user: *mut c_void, flags: u32) -> CuResult {
-    lookup(h)?;
+    let q = queue_of(h as usize)?;
     if f.is_null() || flags != 0 {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
-    // SAFETY: `f` is the caller's non-NULL `CUstreamCallback`,
-    // `void (*)(CUstream, CUresult, void*)`.
-    let f: unsafe extern "C" fn(*mut c_void, u32, *mut c_void) = unsafe { std::mem::transmute(f) };
-    // SAFETY: calling the caller's callback with its stream and argument.
-    unsafe { f(h, CUDA_SUCCESS, user) };
+    let (_, ctx) = current_usable()?;
+    let call = HostCall { f, user, stream: h };
+    q.submit(
+        Some(Box::new(move || {
+            let call = call;
+            let status = ctx.sticky.load(Ordering::Acquire);
+            // SAFETY: `f` is the caller's non-NULL `CUstreamCallback`,
+            // `void (*)(CUstream, CUresult, void*)`, called with its stream
+            // and argument.
+            unsafe {
+                let f: unsafe extern "C" fn(*mut c_void, u32, *mut c_void) = std::mem::transmute(call.f);
+                f(call.stream, status, call.user)
+            }
+        })),
+        vec![],
+    );
     Ok(())
 }

@@ -50,9 +50,11 @@ mod bodies {
     }
 
     // Per-thread default stream twins (`_ptds`/`_ptsz`) share the legacy
-    // bodies: work runs synchronously, in issue order, whichever default
-    // stream it names. Old unversioned names share a body only where their
-    // signature is the new one's.
+    // bodies; in them a NULL stream is the calling thread's per-thread
+    // default stream (`st::ptsz`), and synchronous copies and memsets run
+    // in that stream's order instead of the legacy stream's (`st::synced`).
+    // Old unversioned names share a body only where their signature is the
+    // new one's.
     implemented! {
         cuInit(flags: u32) => dev::init(flags);
         cuDriverGetVersion(v: *mut i32) => dev::driver_get_version(v);
@@ -92,22 +94,22 @@ mod bodies {
         cuMemGetInfo_v2(free: *mut usize, total: *mut usize) => mem::mem_get_info(free, total);
         cuMemAllocHost_v2(pp: *mut *mut c_void, bytes: usize) => mem::mem_alloc_host(pp, bytes);
         cuMemFreeHost(p: *mut c_void) => mem::mem_free_host(p);
-        cuMemcpyHtoD_v2(dst: CUdeviceptr, src: *const c_void, n: usize) => mem::memcpy_htod(dst, src, n);
-        cuMemcpyHtoD_v2_ptds(dst: CUdeviceptr, src: *const c_void, n: usize) => mem::memcpy_htod(dst, src, n);
-        cuMemcpyDtoH_v2(dst: *mut c_void, src: CUdeviceptr, n: usize) => mem::memcpy_dtoh(dst, src, n);
-        cuMemcpyDtoH_v2_ptds(dst: *mut c_void, src: CUdeviceptr, n: usize) => mem::memcpy_dtoh(dst, src, n);
-        cuMemcpyDtoD_v2(dst: CUdeviceptr, src: CUdeviceptr, n: usize) => mem::memcpy_dtod(dst, src, n);
-        cuMemcpyDtoD_v2_ptds(dst: CUdeviceptr, src: CUdeviceptr, n: usize) => mem::memcpy_dtod(dst, src, n);
+        cuMemcpyHtoD_v2(dst: CUdeviceptr, src: *const c_void, n: usize) => st::synced(0, || mem::memcpy_htod(dst, src, n));
+        cuMemcpyHtoD_v2_ptds(dst: CUdeviceptr, src: *const c_void, n: usize) => st::synced(st::PER_THREAD, || mem::memcpy_htod(dst, src, n));
+        cuMemcpyDtoH_v2(dst: *mut c_void, src: CUdeviceptr, n: usize) => st::synced(0, || mem::memcpy_dtoh(dst, src, n));
+        cuMemcpyDtoH_v2_ptds(dst: *mut c_void, src: CUdeviceptr, n: usize) => st::synced(st::PER_THREAD, || mem::memcpy_dtoh(dst, src, n));
+        cuMemcpyDtoD_v2(dst: CUdeviceptr, src: CUdeviceptr, n: usize) => st::synced(0, || mem::memcpy_dtod(dst, src, n));
+        cuMemcpyDtoD_v2_ptds(dst: CUdeviceptr, src: CUdeviceptr, n: usize) => st::synced(st::PER_THREAD, || mem::memcpy_dtod(dst, src, n));
         cuMemcpyHtoDAsync_v2(dst: CUdeviceptr, src: *const c_void, n: usize, s: CUstream) => mem::memcpy_htod_async(dst, src, n, s as usize);
-        cuMemcpyHtoDAsync_v2_ptsz(dst: CUdeviceptr, src: *const c_void, n: usize, s: CUstream) => mem::memcpy_htod_async(dst, src, n, s as usize);
+        cuMemcpyHtoDAsync_v2_ptsz(dst: CUdeviceptr, src: *const c_void, n: usize, s: CUstream) => mem::memcpy_htod_async(dst, src, n, st::ptsz_u(s as usize));
         cuMemcpyDtoHAsync_v2(dst: *mut c_void, src: CUdeviceptr, n: usize, s: CUstream) => mem::memcpy_dtoh_async(dst, src, n, s as usize);
-        cuMemcpyDtoHAsync_v2_ptsz(dst: *mut c_void, src: CUdeviceptr, n: usize, s: CUstream) => mem::memcpy_dtoh_async(dst, src, n, s as usize);
-        cuMemsetD8_v2(dst: CUdeviceptr, v: u8, n: usize) => mem::memset_d8(dst, v, n);
-        cuMemsetD8_v2_ptds(dst: CUdeviceptr, v: u8, n: usize) => mem::memset_d8(dst, v, n);
-        cuMemsetD16_v2(dst: CUdeviceptr, v: u16, n: usize) => mem::memset_d16(dst, v, n);
-        cuMemsetD16_v2_ptds(dst: CUdeviceptr, v: u16, n: usize) => mem::memset_d16(dst, v, n);
-        cuMemsetD32_v2(dst: CUdeviceptr, v: u32, n: usize) => mem::memset_d32(dst, v, n);
-        cuMemsetD32_v2_ptds(dst: CUdeviceptr, v: u32, n: usize) => mem::memset_d32(dst, v, n);
+        cuMemcpyDtoHAsync_v2_ptsz(dst: *mut c_void, src: CUdeviceptr, n: usize, s: CUstream) => mem::memcpy_dtoh_async(dst, src, n, st::ptsz_u(s as usize));
+        cuMemsetD8_v2(dst: CUdeviceptr, v: u8, n: usize) => st::synced(0, || mem::memset_d8(dst, v, n));
+        cuMemsetD8_v2_ptds(dst: CUdeviceptr, v: u8, n: usize) => st::synced(st::PER_THREAD, || mem::memset_d8(dst, v, n));
+        cuMemsetD16_v2(dst: CUdeviceptr, v: u16, n: usize) => st::synced(0, || mem::memset_d16(dst, v, n));
+        cuMemsetD16_v2_ptds(dst: CUdeviceptr, v: u16, n: usize) => st::synced(st::PER_THREAD, || mem::memset_d16(dst, v, n));
+        cuMemsetD32_v2(dst: CUdeviceptr, v: u32, n: usize) => st::synced(0, || mem::memset_d32(dst, v, n));
+        cuMemsetD32_v2_ptds(dst: CUdeviceptr, v: u32, n: usize) => st::synced(st::PER_THREAD, || mem::memset_d32(dst, v, n));
         // Memory (issue 4 item 4): allocations, registered host memory,
         // pointer queries, copies (1D, 2D, 3D, peer), memsets, memory pools.
         cuMemAllocPitch_v2(dptr: *mut CUdeviceptr, pitch: *mut usize, w: usize, h: usize, elem: u32) => mem::mem_alloc_pitch(dptr, pitch, w, h, elem);
@@ -122,52 +124,52 @@ mod bodies {
         cuPointerGetAttribute(data: *mut c_void, attr: CUpointer_attribute, ptr: CUdeviceptr) => mem::pointer_get_attribute(data, attr as u32, ptr);
         cuPointerGetAttributes(n: u32, attrs: *mut CUpointer_attribute, data: *mut *mut c_void, ptr: CUdeviceptr) => mem::pointer_get_attributes(n, attrs.cast(), data, ptr);
         cuPointerSetAttribute(value: *const c_void, attr: CUpointer_attribute, ptr: CUdeviceptr) => mem::pointer_set_attribute(value, attr as u32, ptr);
-        cuMemcpy(dst: CUdeviceptr, src: CUdeviceptr, n: usize) => mem::memcpy(dst, src, n);
-        cuMemcpy_ptds(dst: CUdeviceptr, src: CUdeviceptr, n: usize) => mem::memcpy(dst, src, n);
+        cuMemcpy(dst: CUdeviceptr, src: CUdeviceptr, n: usize) => st::synced(0, || mem::memcpy(dst, src, n));
+        cuMemcpy_ptds(dst: CUdeviceptr, src: CUdeviceptr, n: usize) => st::synced(st::PER_THREAD, || mem::memcpy(dst, src, n));
         cuMemcpyAsync(dst: CUdeviceptr, src: CUdeviceptr, n: usize, s: CUstream) => mem::memcpy_async(dst, src, n, s as usize);
-        cuMemcpyAsync_ptsz(dst: CUdeviceptr, src: CUdeviceptr, n: usize, s: CUstream) => mem::memcpy_async(dst, src, n, s as usize);
+        cuMemcpyAsync_ptsz(dst: CUdeviceptr, src: CUdeviceptr, n: usize, s: CUstream) => mem::memcpy_async(dst, src, n, st::ptsz_u(s as usize));
         cuMemcpyDtoDAsync_v2(dst: CUdeviceptr, src: CUdeviceptr, n: usize, s: CUstream) => mem::memcpy_dtod_async(dst, src, n, s as usize);
-        cuMemcpyDtoDAsync_v2_ptsz(dst: CUdeviceptr, src: CUdeviceptr, n: usize, s: CUstream) => mem::memcpy_dtod_async(dst, src, n, s as usize);
-        cuMemcpyPeer(dst: CUdeviceptr, dc: CUcontext, src: CUdeviceptr, sc: CUcontext, n: usize) => mem::memcpy_peer(dst, dc, src, sc, n);
-        cuMemcpyPeer_ptds(dst: CUdeviceptr, dc: CUcontext, src: CUdeviceptr, sc: CUcontext, n: usize) => mem::memcpy_peer(dst, dc, src, sc, n);
+        cuMemcpyDtoDAsync_v2_ptsz(dst: CUdeviceptr, src: CUdeviceptr, n: usize, s: CUstream) => mem::memcpy_dtod_async(dst, src, n, st::ptsz_u(s as usize));
+        cuMemcpyPeer(dst: CUdeviceptr, dc: CUcontext, src: CUdeviceptr, sc: CUcontext, n: usize) => st::synced(0, || mem::memcpy_peer(dst, dc, src, sc, n));
+        cuMemcpyPeer_ptds(dst: CUdeviceptr, dc: CUcontext, src: CUdeviceptr, sc: CUcontext, n: usize) => st::synced(st::PER_THREAD, || mem::memcpy_peer(dst, dc, src, sc, n));
         cuMemcpyPeerAsync(dst: CUdeviceptr, dc: CUcontext, src: CUdeviceptr, sc: CUcontext, n: usize, s: CUstream) => mem::memcpy_peer_async(dst, dc, src, sc, n, s as usize);
-        cuMemcpyPeerAsync_ptsz(dst: CUdeviceptr, dc: CUcontext, src: CUdeviceptr, sc: CUcontext, n: usize, s: CUstream) => mem::memcpy_peer_async(dst, dc, src, sc, n, s as usize);
-        cuMemcpy2D_v2(p: *const c_void) => mc::memcpy_2d(p);
-        cuMemcpy2D_v2_ptds(p: *const c_void) => mc::memcpy_2d(p);
-        cuMemcpy2DUnaligned_v2(p: *const c_void) => mc::memcpy_2d(p);
-        cuMemcpy2DUnaligned_v2_ptds(p: *const c_void) => mc::memcpy_2d(p);
+        cuMemcpyPeerAsync_ptsz(dst: CUdeviceptr, dc: CUcontext, src: CUdeviceptr, sc: CUcontext, n: usize, s: CUstream) => mem::memcpy_peer_async(dst, dc, src, sc, n, st::ptsz_u(s as usize));
+        cuMemcpy2D_v2(p: *const c_void) => st::synced(0, || mc::memcpy_2d(p));
+        cuMemcpy2D_v2_ptds(p: *const c_void) => st::synced(st::PER_THREAD, || mc::memcpy_2d(p));
+        cuMemcpy2DUnaligned_v2(p: *const c_void) => st::synced(0, || mc::memcpy_2d(p));
+        cuMemcpy2DUnaligned_v2_ptds(p: *const c_void) => st::synced(st::PER_THREAD, || mc::memcpy_2d(p));
         cuMemcpy2DAsync_v2(p: *const c_void, s: CUstream) => mc::memcpy_2d_async(p, s as usize);
-        cuMemcpy2DAsync_v2_ptsz(p: *const c_void, s: CUstream) => mc::memcpy_2d_async(p, s as usize);
-        cuMemcpy3D_v2(p: *const c_void) => mc::memcpy_3d(p);
-        cuMemcpy3D_v2_ptds(p: *const c_void) => mc::memcpy_3d(p);
+        cuMemcpy2DAsync_v2_ptsz(p: *const c_void, s: CUstream) => mc::memcpy_2d_async(p, st::ptsz_u(s as usize));
+        cuMemcpy3D_v2(p: *const c_void) => st::synced(0, || mc::memcpy_3d(p));
+        cuMemcpy3D_v2_ptds(p: *const c_void) => st::synced(st::PER_THREAD, || mc::memcpy_3d(p));
         cuMemcpy3DAsync_v2(p: *const c_void, s: CUstream) => mc::memcpy_3d_async(p, s as usize);
-        cuMemcpy3DAsync_v2_ptsz(p: *const c_void, s: CUstream) => mc::memcpy_3d_async(p, s as usize);
-        cuMemcpy3DPeer(p: *const c_void) => mc::memcpy_3d_peer(p);
-        cuMemcpy3DPeer_ptds(p: *const c_void) => mc::memcpy_3d_peer(p);
+        cuMemcpy3DAsync_v2_ptsz(p: *const c_void, s: CUstream) => mc::memcpy_3d_async(p, st::ptsz_u(s as usize));
+        cuMemcpy3DPeer(p: *const c_void) => st::synced(0, || mc::memcpy_3d_peer(p));
+        cuMemcpy3DPeer_ptds(p: *const c_void) => st::synced(st::PER_THREAD, || mc::memcpy_3d_peer(p));
         cuMemcpy3DPeerAsync(p: *const c_void, s: CUstream) => mc::memcpy_3d_peer_async(p, s as usize);
-        cuMemcpy3DPeerAsync_ptsz(p: *const c_void, s: CUstream) => mc::memcpy_3d_peer_async(p, s as usize);
+        cuMemcpy3DPeerAsync_ptsz(p: *const c_void, s: CUstream) => mc::memcpy_3d_peer_async(p, st::ptsz_u(s as usize));
         cuMemsetD8Async(dst: CUdeviceptr, v: u8, n: usize, s: CUstream) => mem::memset_d8_async(dst, v, n, s as usize);
-        cuMemsetD8Async_ptsz(dst: CUdeviceptr, v: u8, n: usize, s: CUstream) => mem::memset_d8_async(dst, v, n, s as usize);
+        cuMemsetD8Async_ptsz(dst: CUdeviceptr, v: u8, n: usize, s: CUstream) => mem::memset_d8_async(dst, v, n, st::ptsz_u(s as usize));
         cuMemsetD16Async(dst: CUdeviceptr, v: u16, n: usize, s: CUstream) => mem::memset_d16_async(dst, v, n, s as usize);
-        cuMemsetD16Async_ptsz(dst: CUdeviceptr, v: u16, n: usize, s: CUstream) => mem::memset_d16_async(dst, v, n, s as usize);
+        cuMemsetD16Async_ptsz(dst: CUdeviceptr, v: u16, n: usize, s: CUstream) => mem::memset_d16_async(dst, v, n, st::ptsz_u(s as usize));
         cuMemsetD32Async(dst: CUdeviceptr, v: u32, n: usize, s: CUstream) => mem::memset_d32_async(dst, v, n, s as usize);
-        cuMemsetD32Async_ptsz(dst: CUdeviceptr, v: u32, n: usize, s: CUstream) => mem::memset_d32_async(dst, v, n, s as usize);
-        cuMemsetD2D8_v2(dst: CUdeviceptr, pitch: usize, v: u8, w: usize, h: usize) => mem::memset_d2d8(dst, pitch, v, w, h);
-        cuMemsetD2D8_v2_ptds(dst: CUdeviceptr, pitch: usize, v: u8, w: usize, h: usize) => mem::memset_d2d8(dst, pitch, v, w, h);
-        cuMemsetD2D16_v2(dst: CUdeviceptr, pitch: usize, v: u16, w: usize, h: usize) => mem::memset_d2d16(dst, pitch, v, w, h);
-        cuMemsetD2D16_v2_ptds(dst: CUdeviceptr, pitch: usize, v: u16, w: usize, h: usize) => mem::memset_d2d16(dst, pitch, v, w, h);
-        cuMemsetD2D32_v2(dst: CUdeviceptr, pitch: usize, v: u32, w: usize, h: usize) => mem::memset_d2d32(dst, pitch, v, w, h);
-        cuMemsetD2D32_v2_ptds(dst: CUdeviceptr, pitch: usize, v: u32, w: usize, h: usize) => mem::memset_d2d32(dst, pitch, v, w, h);
+        cuMemsetD32Async_ptsz(dst: CUdeviceptr, v: u32, n: usize, s: CUstream) => mem::memset_d32_async(dst, v, n, st::ptsz_u(s as usize));
+        cuMemsetD2D8_v2(dst: CUdeviceptr, pitch: usize, v: u8, w: usize, h: usize) => st::synced(0, || mem::memset_d2d8(dst, pitch, v, w, h));
+        cuMemsetD2D8_v2_ptds(dst: CUdeviceptr, pitch: usize, v: u8, w: usize, h: usize) => st::synced(st::PER_THREAD, || mem::memset_d2d8(dst, pitch, v, w, h));
+        cuMemsetD2D16_v2(dst: CUdeviceptr, pitch: usize, v: u16, w: usize, h: usize) => st::synced(0, || mem::memset_d2d16(dst, pitch, v, w, h));
+        cuMemsetD2D16_v2_ptds(dst: CUdeviceptr, pitch: usize, v: u16, w: usize, h: usize) => st::synced(st::PER_THREAD, || mem::memset_d2d16(dst, pitch, v, w, h));
+        cuMemsetD2D32_v2(dst: CUdeviceptr, pitch: usize, v: u32, w: usize, h: usize) => st::synced(0, || mem::memset_d2d32(dst, pitch, v, w, h));
+        cuMemsetD2D32_v2_ptds(dst: CUdeviceptr, pitch: usize, v: u32, w: usize, h: usize) => st::synced(st::PER_THREAD, || mem::memset_d2d32(dst, pitch, v, w, h));
         cuMemsetD2D8Async(dst: CUdeviceptr, pitch: usize, v: u8, w: usize, h: usize, s: CUstream) => mem::memset_d2d8_async(dst, pitch, v, w, h, s as usize);
-        cuMemsetD2D8Async_ptsz(dst: CUdeviceptr, pitch: usize, v: u8, w: usize, h: usize, s: CUstream) => mem::memset_d2d8_async(dst, pitch, v, w, h, s as usize);
+        cuMemsetD2D8Async_ptsz(dst: CUdeviceptr, pitch: usize, v: u8, w: usize, h: usize, s: CUstream) => mem::memset_d2d8_async(dst, pitch, v, w, h, st::ptsz_u(s as usize));
         cuMemsetD2D16Async(dst: CUdeviceptr, pitch: usize, v: u16, w: usize, h: usize, s: CUstream) => mem::memset_d2d16_async(dst, pitch, v, w, h, s as usize);
-        cuMemsetD2D16Async_ptsz(dst: CUdeviceptr, pitch: usize, v: u16, w: usize, h: usize, s: CUstream) => mem::memset_d2d16_async(dst, pitch, v, w, h, s as usize);
+        cuMemsetD2D16Async_ptsz(dst: CUdeviceptr, pitch: usize, v: u16, w: usize, h: usize, s: CUstream) => mem::memset_d2d16_async(dst, pitch, v, w, h, st::ptsz_u(s as usize));
         cuMemsetD2D32Async(dst: CUdeviceptr, pitch: usize, v: u32, w: usize, h: usize, s: CUstream) => mem::memset_d2d32_async(dst, pitch, v, w, h, s as usize);
-        cuMemsetD2D32Async_ptsz(dst: CUdeviceptr, pitch: usize, v: u32, w: usize, h: usize, s: CUstream) => mem::memset_d2d32_async(dst, pitch, v, w, h, s as usize);
+        cuMemsetD2D32Async_ptsz(dst: CUdeviceptr, pitch: usize, v: u32, w: usize, h: usize, s: CUstream) => mem::memset_d2d32_async(dst, pitch, v, w, h, st::ptsz_u(s as usize));
         cuMemPrefetchAsync(p: CUdeviceptr, n: usize, d: CUdevice, s: CUstream) => mem::mem_prefetch_async(p, n, d, s as usize);
-        cuMemPrefetchAsync_ptsz(p: CUdeviceptr, n: usize, d: CUdevice, s: CUstream) => mem::mem_prefetch_async(p, n, d, s as usize);
+        cuMemPrefetchAsync_ptsz(p: CUdeviceptr, n: usize, d: CUdevice, s: CUstream) => mem::mem_prefetch_async(p, n, d, st::ptsz_u(s as usize));
         cuMemPrefetchAsync_v2(p: CUdeviceptr, n: usize, l: CUmemLocation, flags: u32, s: CUstream) => mem::mem_prefetch_async_v2(p, n, l.type_, l.id, flags, s as usize);
-        cuMemPrefetchAsync_v2_ptsz(p: CUdeviceptr, n: usize, l: CUmemLocation, flags: u32, s: CUstream) => mem::mem_prefetch_async_v2(p, n, l.type_, l.id, flags, s as usize);
+        cuMemPrefetchAsync_v2_ptsz(p: CUdeviceptr, n: usize, l: CUmemLocation, flags: u32, s: CUstream) => mem::mem_prefetch_async_v2(p, n, l.type_, l.id, flags, st::ptsz_u(s as usize));
         cuMemAdvise(p: CUdeviceptr, n: usize, advice: CUmem_advise, d: CUdevice) => mem::mem_advise(p, n, advice, d);
         cuMemAdvise_v2(p: CUdeviceptr, n: usize, advice: CUmem_advise, l: CUmemLocation) => mem::mem_advise_v2(p, n, advice, l.type_, l.id);
         cuDeviceGetDefaultMemPool(p: *mut CUmemoryPool, d: CUdevice) => pool::device_get_default_mem_pool(p, d);
@@ -179,46 +181,48 @@ mod bodies {
         cuMemPoolGetAttribute(p: CUmemoryPool, a: CUmemPool_attribute, v: *mut c_void) => pool::mem_pool_get_attribute(p, a as u32, v);
         cuMemPoolSetAttribute(p: CUmemoryPool, a: CUmemPool_attribute, v: *mut c_void) => pool::mem_pool_set_attribute(p, a as u32, v);
         cuMemAllocAsync(dptr: *mut CUdeviceptr, bytes: usize, s: CUstream) => pool::mem_alloc_async(dptr, bytes, s as usize);
-        cuMemAllocAsync_ptsz(dptr: *mut CUdeviceptr, bytes: usize, s: CUstream) => pool::mem_alloc_async(dptr, bytes, s as usize);
+        cuMemAllocAsync_ptsz(dptr: *mut CUdeviceptr, bytes: usize, s: CUstream) => pool::mem_alloc_async(dptr, bytes, st::ptsz_u(s as usize));
         cuMemAllocFromPoolAsync(dptr: *mut CUdeviceptr, bytes: usize, p: CUmemoryPool, s: CUstream) => pool::mem_alloc_from_pool_async(dptr, bytes, p, s as usize);
-        cuMemAllocFromPoolAsync_ptsz(dptr: *mut CUdeviceptr, bytes: usize, p: CUmemoryPool, s: CUstream) => pool::mem_alloc_from_pool_async(dptr, bytes, p, s as usize);
+        cuMemAllocFromPoolAsync_ptsz(dptr: *mut CUdeviceptr, bytes: usize, p: CUmemoryPool, s: CUstream) => pool::mem_alloc_from_pool_async(dptr, bytes, p, st::ptsz_u(s as usize));
         cuMemFreeAsync(dptr: CUdeviceptr, s: CUstream) => pool::mem_free_async(dptr, s as usize);
-        cuMemFreeAsync_ptsz(dptr: CUdeviceptr, s: CUstream) => pool::mem_free_async(dptr, s as usize);
+        cuMemFreeAsync_ptsz(dptr: CUdeviceptr, s: CUstream) => pool::mem_free_async(dptr, st::ptsz_u(s as usize));
         cuLaunchKernel(f: CUfunction, gx: u32, gy: u32, gz: u32, bx: u32, by: u32, bz: u32, shared: u32, s: CUstream, params: *mut *mut c_void, extra: *mut *mut c_void)
             => ln::launch_kernel(f, gx, gy, gz, bx, by, bz, shared, s, params, extra);
         cuLaunchKernel_ptsz(f: CUfunction, gx: u32, gy: u32, gz: u32, bx: u32, by: u32, bz: u32, shared: u32, s: CUstream, params: *mut *mut c_void, extra: *mut *mut c_void)
-            => ln::launch_kernel(f, gx, gy, gz, bx, by, bz, shared, s, params, extra);
+            => ln::launch_kernel(f, gx, gy, gz, bx, by, bz, shared, st::ptsz(s), params, extra);
         cuLaunchCooperativeKernel(f: CUfunction, gx: u32, gy: u32, gz: u32, bx: u32, by: u32, bz: u32, shared: u32, s: CUstream, params: *mut *mut c_void)
             => ln::launch_cooperative_kernel(f, gx, gy, gz, bx, by, bz, shared, s, params);
         cuLaunchCooperativeKernel_ptsz(f: CUfunction, gx: u32, gy: u32, gz: u32, bx: u32, by: u32, bz: u32, shared: u32, s: CUstream, params: *mut *mut c_void)
-            => ln::launch_cooperative_kernel(f, gx, gy, gz, bx, by, bz, shared, s, params);
+            => ln::launch_cooperative_kernel(f, gx, gy, gz, bx, by, bz, shared, st::ptsz(s), params);
         cuFuncGetAttribute(v: *mut i32, attrib: CUfunction_attribute, f: CUfunction) => ln::func_get_attribute(v, attrib as i32, f);
         cuFuncSetAttribute(f: CUfunction, attrib: CUfunction_attribute, value: i32) => ln::func_set_attribute(f, attrib as i32, value);
         cuStreamCreate(ph: *mut CUstream, flags: u32) => st::stream_create(ph, flags);
         cuStreamDestroy(s: CUstream) => st::stream_destroy(s);
         cuStreamCreateWithPriority(ph: *mut CUstream, flags: u32, priority: i32) => st::stream_create_with_priority(ph, flags, priority);
         cuLaunchHostFunc(s: CUstream, f: CUhostFn, user: *mut c_void) => st::launch_host_func(s, f, user);
-        cuLaunchHostFunc_ptsz(s: CUstream, f: CUhostFn, user: *mut c_void) => st::launch_host_func(s, f, user);
+        cuLaunchHostFunc_ptsz(s: CUstream, f: CUhostFn, user: *mut c_void) => st::launch_host_func(st::ptsz(s), f, user);
         cuStreamAddCallback(s: CUstream, f: CUstreamCallback, user: *mut c_void, flags: u32) => st::stream_add_callback(s, f, user, flags);
-        cuStreamAddCallback_ptsz(s: CUstream, f: CUstreamCallback, user: *mut c_void, flags: u32) => st::stream_add_callback(s, f, user, flags);
+        cuStreamAddCallback_ptsz(s: CUstream, f: CUstreamCallback, user: *mut c_void, flags: u32) => st::stream_add_callback(st::ptsz(s), f, user, flags);
         cuStreamGetPriority(s: CUstream, p: *mut i32) => st::stream_get_priority(s, p);
-        cuStreamGetPriority_ptsz(s: CUstream, p: *mut i32) => st::stream_get_priority(s, p);
+        cuStreamGetPriority_ptsz(s: CUstream, p: *mut i32) => st::stream_get_priority(st::ptsz(s), p);
         cuStreamGetFlags(s: CUstream, p: *mut u32) => st::stream_get_flags(s, p);
-        cuStreamGetFlags_ptsz(s: CUstream, p: *mut u32) => st::stream_get_flags(s, p);
+        cuStreamGetFlags_ptsz(s: CUstream, p: *mut u32) => st::stream_get_flags(st::ptsz(s), p);
         cuStreamGetCtx(s: CUstream, p: *mut CUcontext) => st::stream_get_ctx(s, p);
-        cuStreamGetCtx_ptsz(s: CUstream, p: *mut CUcontext) => st::stream_get_ctx(s, p);
+        cuStreamGetCtx_ptsz(s: CUstream, p: *mut CUcontext) => st::stream_get_ctx(st::ptsz(s), p);
         cuStreamGetId(s: CUstream, p: *mut u64) => st::stream_get_id(s, p);
-        cuStreamGetId_ptsz(s: CUstream, p: *mut u64) => st::stream_get_id(s, p);
+        cuStreamGetId_ptsz(s: CUstream, p: *mut u64) => st::stream_get_id(st::ptsz(s), p);
         cuStreamDestroy_v2(s: CUstream) => st::stream_destroy(s);
         cuStreamSynchronize(s: CUstream) => st::stream_synchronize(s);
-        cuStreamSynchronize_ptsz(s: CUstream) => st::stream_synchronize(s);
+        cuStreamSynchronize_ptsz(s: CUstream) => st::stream_synchronize(st::ptsz(s));
         cuStreamQuery(s: CUstream) => st::stream_query(s);
-        cuStreamQuery_ptsz(s: CUstream) => st::stream_query(s);
+        cuStreamQuery_ptsz(s: CUstream) => st::stream_query(st::ptsz(s));
         cuStreamWaitEvent(s: CUstream, e: CUevent, flags: u32) => st::stream_wait_event(s, e, flags);
-        cuStreamWaitEvent_ptsz(s: CUstream, e: CUevent, flags: u32) => st::stream_wait_event(s, e, flags);
+        cuStreamWaitEvent_ptsz(s: CUstream, e: CUevent, flags: u32) => st::stream_wait_event(st::ptsz(s), e, flags);
         cuEventCreate(ph: *mut CUevent, flags: u32) => ev::event_create(ph, flags);
         cuEventRecord(e: CUevent, s: CUstream) => ev::event_record(e, s);
-        cuEventRecord_ptsz(e: CUevent, s: CUstream) => ev::event_record(e, s);
+        cuEventRecord_ptsz(e: CUevent, s: CUstream) => ev::event_record(e, st::ptsz(s));
+        cuEventRecordWithFlags(e: CUevent, s: CUstream, flags: u32) => ev::event_record_with_flags(e, s, flags);
+        cuEventRecordWithFlags_ptsz(e: CUevent, s: CUstream, flags: u32) => ev::event_record_with_flags(e, st::ptsz(s), flags);
         cuEventQuery(e: CUevent) => ev::event_query(e);
         cuEventSynchronize(e: CUevent) => ev::event_synchronize(e);
         cuEventElapsedTime(ms: *mut f32, start: CUevent, end: CUevent) => ev::event_elapsed_time(ms, start, end);
@@ -301,7 +305,7 @@ mod bodies {
         cuOccupancyMaxPotentialBlockSize(grid: *mut i32, bs: *mut i32, f: CUfunction, b2d: CUoccupancyB2DSize, dyn_smem: usize, limit: i32) => occ::max_potential_block_size(grid, bs, f, b2d, dyn_smem, limit, 0);
         cuOccupancyMaxPotentialBlockSizeWithFlags(grid: *mut i32, bs: *mut i32, f: CUfunction, b2d: CUoccupancyB2DSize, dyn_smem: usize, limit: i32, flags: u32) => occ::max_potential_block_size(grid, bs, f, b2d, dyn_smem, limit, flags);
         cuOccupancyAvailableDynamicSMemPerBlock(size: *mut usize, f: CUfunction, nb: i32, bs: i32) => occ::available_dynamic_smem(size, f, nb, bs);
-        cuLaunchKernelEx_ptsz(config: *const c_void, f: CUfunction, params: *mut *mut c_void, extra: *mut *mut c_void) => ln::launch_kernel_ex(config, f, params, extra);
+        cuLaunchKernelEx_ptsz(config: *const c_void, f: CUfunction, params: *mut *mut c_void, extra: *mut *mut c_void) => ln::launch_kernel_ex_ptsz(config, f, params, extra);
         // The JIT linker (issue 4 item 8)
         cuLinkCreate(n: u32, options: *mut CUjit_option, values: *mut *mut c_void, state: *mut CUlinkState) => lk::link_create(n, options, values, state);
         cuLinkCreate_v2(n: u32, options: *mut CUjit_option, values: *mut *mut c_void, state: *mut CUlinkState) => lk::link_create(n, options, values, state);

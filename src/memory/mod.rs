@@ -213,9 +213,7 @@ impl AddressSpace {
         }
         let i = info(addr, &b);
         if let Some(layout) = b.layout {
-            // SAFETY: addr was returned by alloc_zeroed with exactly this layout and is
-            // removed from the table, so it is freed once and never reached again.
-            unsafe { std::alloc::dealloc(addr as *mut u8, layout) };
+            release(addr, layout);
         }
         Ok(i)
     }
@@ -281,9 +279,59 @@ impl Drop for AddressSpace {
     }
 }
 
-/// The process-wide device address space (one emulated device). Kernel
-/// launches hold the read lock while they run, so memory cannot be freed
-/// under a running kernel.
+/// Kernels running now and blocks freed while they ran. A kernel checks its
+/// accesses against a snapshot of the live ranges taken when it starts, so a
+/// block freed while any kernel runs is deallocated only once no kernel
+/// runs: a kernel never touches memory handed back to the host allocator.
+struct Reclaim {
+    running: usize,
+    graveyard: Vec<(u64, Layout)>,
+}
+
+static RECLAIM: parking_lot::Mutex<Reclaim> = parking_lot::Mutex::new(Reclaim { running: 0, graveyard: Vec::new() });
+
+/// Deallocates a block removed from the table, or defers it while kernels run.
+fn release(addr: u64, layout: Layout) {
+    let mut r = RECLAIM.lock();
+    if r.running > 0 {
+        r.graveyard.push((addr, layout));
+    } else {
+        // SAFETY: addr came from alloc_zeroed with exactly this layout and was
+        // removed from the table, so no later snapshot contains it; no kernel
+        // runs (checked under the lock), so no earlier snapshot is in use.
+        unsafe { std::alloc::dealloc(addr as *mut u8, layout) };
+    }
+}
+
+/// Held by a running kernel: take it *before* the snapshot of
+/// [`AddressSpace::ranges`] the kernel checks its accesses against, and drop
+/// it when the kernel has finished.
+pub struct KernelRunning(());
+
+impl KernelRunning {
+    pub fn begin() -> KernelRunning {
+        RECLAIM.lock().running += 1;
+        KernelRunning(())
+    }
+}
+
+impl Drop for KernelRunning {
+    fn drop(&mut self) {
+        let mut r = RECLAIM.lock();
+        r.running -= 1;
+        if r.running == 0 {
+            for (addr, layout) in std::mem::take(&mut r.graveyard) {
+                // SAFETY: as in `release`: removed from the table before it was
+                // queued, and no kernel runs now (checked under the lock).
+                unsafe { std::alloc::dealloc(addr as *mut u8, layout) };
+            }
+        }
+    }
+}
+
+/// The process-wide device address space (one emulated device). A running
+/// kernel holds a [`KernelRunning`], so memory freed under it stays
+/// allocated until it ends.
 pub static SPACE: once_cell::sync::Lazy<RwLock<AddressSpace>> =
     once_cell::sync::Lazy::new(|| RwLock::new(AddressSpace::default()));
 
