@@ -48,4 +48,37 @@ __global__ void store_at(int *p, unsigned long long offset)
     *(volatile int *)((char *)p + offset) = 1;
 }
 
+// Waits (from one thread) until *flag is non-zero, then stores `value` in
+// *out; gives up after `limit` polls and stores 0xdeadbeef instead. The host
+// sets the flag in mapped pinned memory while the kernel runs, which shows
+// that the launch returned before the kernel finished.
+__global__ void wait_flag(volatile unsigned *flag, unsigned *out, unsigned value, unsigned long long limit)
+{
+    if (blockIdx.x != 0 || threadIdx.x != 0)
+        return;
+    for (unsigned long long i = 0; i < limit; i++) {
+        if (*flag != 0) {
+            *out = value;
+            return;
+        }
+    }
+    *out = 0xdeadbeefu;
+}
+
+// data[i] = data[i] * 31 + k: applied in a different order, a sequence of
+// these leaves different values, so the result proves the order.
+__global__ void step(unsigned *data, unsigned n, unsigned k)
+{
+    unsigned i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n)
+        data[i] = data[i] * 31u + k + i;
+}
+
+// *dst = *src, from one thread.
+__global__ void copy_word(unsigned *dst, const unsigned *src)
+{
+    if (blockIdx.x == 0 && threadIdx.x == 0)
+        *dst = *src;
+}
+
 } // extern "C"

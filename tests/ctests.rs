@@ -172,6 +172,16 @@ fn ctest_env(name: &str, env: &[(&str, Option<&str>)]) {
 }
 
 #[test]
+fn streams() {
+    ctest_env("streams", &[("CUDA_LAUNCH_BLOCKING", None)]);
+}
+
+#[test]
+fn streams_launch_blocking() {
+    ctest_env("streams", &[("CUDA_LAUNCH_BLOCKING", Some("1"))]);
+}
+
+#[test]
 fn device_query() {
     ctest("device_query");
 }
