@@ -277,6 +277,38 @@ static void test_elapsed_time(void)
     OK(cuMemFree(out));
 }
 
+/* Stream queries that libraries make: capture status, device, context,
+   attributes. */
+static void test_stream_queries(void)
+{
+    CUstream s;
+    CUstreamCaptureStatus status = CU_STREAM_CAPTURE_STATUS_ACTIVE;
+    CUstreamCaptureMode mode = CU_STREAM_CAPTURE_MODE_RELAXED;
+    CUdevice d = -1;
+    CUcontext c = NULL;
+    CUgreenCtx g = (CUgreenCtx)1;
+    CUstreamAttrValue v;
+    OK(cuStreamCreateWithPriority(&s, CU_STREAM_NON_BLOCKING, -1));
+    OK(cuStreamIsCapturing(s, &status));
+    ASSERT(status == CU_STREAM_CAPTURE_STATUS_NONE, "capture status %d", (int)status);
+    status = CU_STREAM_CAPTURE_STATUS_ACTIVE;
+    OK(cuStreamGetCaptureInfo(s, &status, NULL, NULL, NULL, NULL, NULL));
+    ASSERT(status == CU_STREAM_CAPTURE_STATUS_NONE, "capture info status %d", (int)status);
+    OK(cuStreamIsCapturing(NULL, &status));
+    OK(cuStreamGetDevice(s, &d));
+    ASSERT(d == 0, "stream device %d", d);
+    OK(cuStreamGetCtx_v2(s, &c, &g));
+    ASSERT(c == ctx && g == NULL, "stream context %p, green %p", (void *)c, (void *)g);
+    memset(&v, 0x55, sizeof v);
+    OK(cuStreamGetAttribute(s, CU_LAUNCH_ATTRIBUTE_PRIORITY, &v));
+    ASSERT(v.priority == -1, "priority attribute %d", v.priority);
+    OK(cuThreadExchangeStreamCaptureMode(&mode));
+    ASSERT(mode == CU_STREAM_CAPTURE_MODE_GLOBAL, "initial capture mode %d", (int)mode);
+    OK(cuThreadExchangeStreamCaptureMode(&mode));
+    ASSERT(mode == CU_STREAM_CAPTURE_MODE_RELAXED, "capture mode back %d", (int)mode);
+    OK(cuStreamDestroy(s));
+}
+
 /* With CUDA_LAUNCH_BLOCKING=1 a launch returns only when its kernel ended. */
 static void test_launch_blocking(void)
 {
@@ -411,6 +443,7 @@ int main(int argc, char **argv)
         test_legacy_stream();
         test_host_functions();
         test_elapsed_time();
+        test_stream_queries();
         test_stress();
     }
 

@@ -40,6 +40,8 @@ def parse_enums(text):
     out = []
     for m in re.finditer(r"typedef\s+enum\s+\w*\s*\{(.*?)\}\s*(\w+)\s*;", text, flags=re.S):
         body, name = m.groups()
+        # Enumerators NVIDIA declares only for its own build are not public.
+        body = re.sub(r"#if defined\(__CUDA_API_VERSION_INTERNAL\)[^#]*#endif", "", body)
         body = "\n".join(l for l in body.split("\n") if not l.strip().startswith("#"))
         names = [p.split("=")[0].strip() for p in body.split(",") if p.strip()]
         out.append((name, names))
@@ -59,7 +61,22 @@ def parse_structs(text):
 
 def parse_typedefs(text):
     names = set(re.findall(r"typedef\b[^;{]*?\b(\w+)\s*;", text))
-    names |= set(re.findall(r"\}\s*(\w+)\s*;", text))
+    # `} NAME;` closing a `typedef struct/union/enum {` (not a nested member,
+    # nor the `extern "C" {` block).
+    stack = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == "{":
+            stack.append(re.search(r"typedef\s+(struct|union|enum)\b[^;{}]*$", text[start:i]) is not None)
+            start = i + 1
+        elif ch == "}":
+            opener = stack.pop() if stack else False
+            m = re.match(r"\s*(\w+)\s*;", text[i + 1:i + 200])
+            if opener and m:
+                names.add(m.group(1))
+            start = i + 1
+        elif ch == ";":
+            start = i + 1
     # function-pointer typedefs: typedef R (CB *Name)(...);
     names |= set(re.findall(r"typedef[^;]*?\(\s*\w*\s*\*\s*(\w+)\s*\)\s*\(", text))
     return sorted(n for n in names if n not in ("param",))

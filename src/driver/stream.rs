@@ -279,3 +279,144 @@ pub(crate) unsafe fn stream_add_callback(h: *mut c_void, f: *mut c_void, user: *
     );
     Ok(())
 }
+
+/// `cuStreamIsCapturing`: stream capture (graphs) is not supported, so no
+/// stream is ever capturing: `CU_STREAM_CAPTURE_STATUS_NONE` (0).
+pub(crate) unsafe fn stream_is_capturing(h: *mut c_void, status: *mut u32) -> CuResult {
+    queue_of(h as usize)?;
+    // SAFETY: out() checks NULL.
+    unsafe { out(status, 0) }
+}
+
+/// `cuStreamGetCaptureInfo` (all versions): status NONE; the other
+/// outputs are only meaningful while capturing and are cleared when given.
+pub(crate) unsafe fn stream_get_capture_info(
+    h: *mut c_void,
+    status: *mut u32,
+    id: *mut u64,
+    graph: *mut *mut c_void,
+    deps: *mut *const c_void,
+    edges: *mut *const c_void,
+    ndeps: *mut usize,
+) -> CuResult {
+    queue_of(h as usize)?;
+    // SAFETY: each output is written only when non-null.
+    unsafe {
+        out(status, 0)?;
+        if !id.is_null() {
+            out(id, 0)?;
+        }
+        if !graph.is_null() {
+            out(graph, std::ptr::null_mut())?;
+        }
+        if !deps.is_null() {
+            out(deps, std::ptr::null())?;
+        }
+        if !edges.is_null() {
+            out(edges, std::ptr::null())?;
+        }
+        if !ndeps.is_null() {
+            out(ndeps, 0)?;
+        }
+    }
+    Ok(())
+}
+
+/// `cuStreamGetDevice`: the device of the stream's context.
+pub(crate) unsafe fn stream_get_device(h: *mut c_void, dev: *mut i32) -> CuResult {
+    let ctx = stream_context(h)?;
+    let Some(c) = DRIVER.contexts.get(ctx) else { return fail(CUDA_ERROR_INVALID_CONTEXT) };
+    // SAFETY: out() checks NULL.
+    unsafe { out(dev, c.device) }
+}
+
+/// `cuStreamGetCtx_v2(stream, pCtx, pGreenCtx)`: the stream's context and
+/// no green context (green contexts are not supported).
+pub(crate) unsafe fn stream_get_ctx_v2(h: *mut c_void, pctx: *mut *mut c_void, pgreen: *mut *mut c_void) -> CuResult {
+    let ctx = stream_context(h)?;
+    if pctx.is_null() || pgreen.is_null() {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    // SAFETY: both checked non-null.
+    unsafe {
+        out(pctx, ctx as *mut c_void)?;
+        out(pgreen, std::ptr::null_mut())
+    }
+}
+
+/// The context handle of stream `h` (the current one for default streams).
+fn stream_context(h: *mut c_void) -> CuResult<usize> {
+    Ok(match lookup(h)? {
+        Some(s) => s.ctx,
+        None => current_usable()?.0,
+    })
+}
+
+/// `cuStreamAttachMemAsync`: every allocation is reachable from every
+/// stream and the host here, so attaching managed memory only checks the
+/// stream and flags (`CU_MEM_ATTACH_GLOBAL` 1, `HOST` 2, `SINGLE` 4).
+pub(crate) fn stream_attach_mem_async(h: *mut c_void, _dptr: u64, _len: usize, flags: u32) -> CuResult {
+    queue_of(h as usize)?;
+    if !matches!(flags, 1 | 2 | 4) {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    Ok(())
+}
+
+/// `CU_LAUNCH_ATTRIBUTE_PRIORITY` as a stream attribute.
+const STREAM_ATTRIBUTE_PRIORITY: u32 = 8;
+
+/// `cuStreamGetAttribute`: the 64-byte `CUstreamAttrValue` union; the
+/// priority attribute reports the stream's priority, the others (access
+/// policy window, synchronisation policy, memory sync domain) their
+/// defaults, zero.
+pub(crate) unsafe fn stream_get_attribute(h: *mut c_void, attr: u32, value: *mut c_void) -> CuResult {
+    let s = lookup(h)?;
+    if value.is_null() || attr == 0 || attr > 24 {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    let mut v = [0u8; 64];
+    if attr == STREAM_ATTRIBUTE_PRIORITY {
+        v[..4].copy_from_slice(&s.map_or(0, |s| s.priority).to_le_bytes());
+    }
+    // SAFETY: the caller's CUstreamAttrValue holds 64 bytes.
+    unsafe { std::ptr::copy_nonoverlapping(v.as_ptr(), value as *mut u8, v.len()) };
+    Ok(())
+}
+
+/// `cuStreamSetAttribute`: accepted (they are performance hints here).
+pub(crate) fn stream_set_attribute(h: *mut c_void, attr: u32, value: *const c_void) -> CuResult {
+    lookup(h)?;
+    if value.is_null() || attr == 0 || attr > 24 {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    Ok(())
+}
+
+/// `cuStreamCopyAttributes`: both streams must exist; nothing else to copy.
+pub(crate) fn stream_copy_attributes(dst: *mut c_void, src: *mut c_void) -> CuResult {
+    lookup(dst)?;
+    lookup(src)?;
+    Ok(())
+}
+
+thread_local! {
+    static CAPTURE_MODE: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// `cuThreadExchangeStreamCaptureMode`: swaps this thread's capture mode
+/// (`CU_STREAM_CAPTURE_MODE_GLOBAL` 0, `THREAD_LOCAL` 1, `RELAXED` 2).
+pub(crate) unsafe fn thread_exchange_stream_capture_mode(mode: *mut u32) -> CuResult {
+    super::state::require_init()?;
+    if mode.is_null() {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    // SAFETY: checked non-null.
+    let new = unsafe { mode.read() };
+    if new > 2 {
+        return fail(CUDA_ERROR_INVALID_VALUE);
+    }
+    let old = CAPTURE_MODE.with(|m| m.replace(new));
+    // SAFETY: checked non-null.
+    unsafe { out(mode, old) }
+}

@@ -220,6 +220,33 @@ mod bodies {
         cuStreamWaitEvent_ptsz(s: CUstream, e: CUevent, flags: u32) => st::stream_wait_event(st::ptsz(s), e, flags);
         cuEventCreate(ph: *mut CUevent, flags: u32) => ev::event_create(ph, flags);
         cuEventRecord(e: CUevent, s: CUstream) => ev::event_record(e, s);
+        cuStreamIsCapturing(s: CUstream, st_: *mut CUstreamCaptureStatus) => st::stream_is_capturing(s, st_);
+        cuStreamIsCapturing_ptsz(s: CUstream, st_: *mut CUstreamCaptureStatus) => st::stream_is_capturing(st::ptsz(s), st_);
+        cuStreamGetCaptureInfo(s: CUstream, st_: *mut CUstreamCaptureStatus, id: *mut cuuint64_t)
+            => st::stream_get_capture_info(s, st_, id, std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
+        cuStreamGetCaptureInfo_ptsz(s: CUstream, st_: *mut CUstreamCaptureStatus, id: *mut cuuint64_t)
+            => st::stream_get_capture_info(st::ptsz(s), st_, id, std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
+        cuStreamGetCaptureInfo_v2(s: CUstream, st_: *mut CUstreamCaptureStatus, id: *mut cuuint64_t, g: *mut CUgraph, d: *mut *const CUgraphNode, nd: *mut usize)
+            => st::stream_get_capture_info(s, st_, id, g.cast(), d.cast(), std::ptr::null_mut(), nd);
+        cuStreamGetCaptureInfo_v2_ptsz(s: CUstream, st_: *mut CUstreamCaptureStatus, id: *mut cuuint64_t, g: *mut CUgraph, d: *mut *const CUgraphNode, nd: *mut usize)
+            => st::stream_get_capture_info(st::ptsz(s), st_, id, g.cast(), d.cast(), std::ptr::null_mut(), nd);
+        cuStreamGetCaptureInfo_v3(s: CUstream, st_: *mut CUstreamCaptureStatus, id: *mut cuuint64_t, g: *mut CUgraph, d: *mut *const CUgraphNode, e: *mut *const c_void, nd: *mut usize)
+            => st::stream_get_capture_info(s, st_, id, g.cast(), d.cast(), e, nd);
+        cuStreamGetCaptureInfo_v3_ptsz(s: CUstream, st_: *mut CUstreamCaptureStatus, id: *mut cuuint64_t, g: *mut CUgraph, d: *mut *const CUgraphNode, e: *mut *const c_void, nd: *mut usize)
+            => st::stream_get_capture_info(st::ptsz(s), st_, id, g.cast(), d.cast(), e, nd);
+        cuStreamGetDevice(s: CUstream, d: *mut CUdevice) => st::stream_get_device(s, d);
+        cuStreamGetDevice_ptsz(s: CUstream, d: *mut CUdevice) => st::stream_get_device(st::ptsz(s), d);
+        cuStreamGetCtx_v2(s: CUstream, c: *mut CUcontext, g: *mut CUgreenCtx) => st::stream_get_ctx_v2(s, c, g.cast());
+        cuStreamGetCtx_v2_ptsz(s: CUstream, c: *mut CUcontext, g: *mut CUgreenCtx) => st::stream_get_ctx_v2(st::ptsz(s), c, g.cast());
+        cuStreamAttachMemAsync(s: CUstream, p: CUdeviceptr, n: usize, flags: u32) => st::stream_attach_mem_async(s, p, n, flags);
+        cuStreamAttachMemAsync_ptsz(s: CUstream, p: CUdeviceptr, n: usize, flags: u32) => st::stream_attach_mem_async(st::ptsz(s), p, n, flags);
+        cuStreamGetAttribute(s: CUstream, a: CUstreamAttrID, v: *mut c_void) => st::stream_get_attribute(s, a, v);
+        cuStreamGetAttribute_ptsz(s: CUstream, a: CUstreamAttrID, v: *mut c_void) => st::stream_get_attribute(st::ptsz(s), a, v);
+        cuStreamSetAttribute(s: CUstream, a: CUstreamAttrID, v: *const c_void) => st::stream_set_attribute(s, a, v);
+        cuStreamSetAttribute_ptsz(s: CUstream, a: CUstreamAttrID, v: *const c_void) => st::stream_set_attribute(st::ptsz(s), a, v);
+        cuStreamCopyAttributes(d: CUstream, s: CUstream) => st::stream_copy_attributes(d, s);
+        cuStreamCopyAttributes_ptsz(d: CUstream, s: CUstream) => st::stream_copy_attributes(st::ptsz(d), st::ptsz(s));
+        cuThreadExchangeStreamCaptureMode(mode: *mut CUstreamCaptureMode) => st::thread_exchange_stream_capture_mode(mode);
         cuEventRecord_ptsz(e: CUevent, s: CUstream) => ev::event_record(e, st::ptsz(s));
         cuEventRecordWithFlags(e: CUevent, s: CUstream, flags: u32) => ev::event_record_with_flags(e, s, flags);
         cuEventRecordWithFlags_ptsz(e: CUevent, s: CUstream, flags: u32) => ev::event_record_with_flags(e, st::ptsz(s), flags);
