@@ -18,7 +18,10 @@
 //!
 //! A queue's thread is started by the first operation submitted to an idle
 //! queue and ends after [`IDLE`] without work, so idle streams hold no
-//! threads.
+//! threads. A host thread that waits for a marker runs the queue's pending
+//! operations itself when the queue's thread has not taken them yet (one
+//! operation at a time per queue, in order), so a launch followed at once
+//! by a synchronisation costs no thread hand-off.
 
 use once_cell::sync::Lazy;
 use parking_lot::{Condvar, Mutex};
@@ -36,16 +39,18 @@ const IDLE: Duration = Duration::from_millis(500);
 pub struct Marker {
     at: Mutex<Option<Instant>>,
     cv: Condvar,
+    /// The queue whose operation completes it (for waiters to help).
+    queue: Weak<Queue>,
 }
 
 impl Marker {
-    fn pending() -> Arc<Marker> {
-        Arc::new(Marker { at: Mutex::new(None), cv: Condvar::new() })
+    fn pending(queue: Weak<Queue>) -> Arc<Marker> {
+        Arc::new(Marker { at: Mutex::new(None), cv: Condvar::new(), queue })
     }
 
     /// A marker that is complete now.
     pub fn complete_now() -> Arc<Marker> {
-        Arc::new(Marker { at: Mutex::new(Some(Instant::now())), cv: Condvar::new() })
+        Arc::new(Marker { at: Mutex::new(Some(Instant::now())), cv: Condvar::new(), queue: Weak::new() })
     }
 
     fn complete(&self) {
@@ -62,8 +67,15 @@ impl Marker {
         *self.at.lock()
     }
 
-    /// Blocks the calling thread until the marker completes.
+    /// Blocks the calling thread until the marker completes, first running
+    /// the queue's pending operations up to it if no thread is running them.
     pub fn wait(&self) {
+        if self.is_done() {
+            return;
+        }
+        if let Some(q) = self.queue.upgrade() {
+            q.help_until(self);
+        }
         let mut at = self.at.lock();
         while at.is_none() {
             self.cv.wait(&mut at);
@@ -98,6 +110,9 @@ struct State {
     tail: Arc<Marker>,
     /// Whether a thread is serving the queue.
     worker: bool,
+    /// Whether some thread (the queue's, or a helping waiter) is running
+    /// one of its operations now.
+    executing: bool,
 }
 
 /// One stream's queue of operations.
@@ -130,7 +145,7 @@ impl Queue {
         let q = Arc::new(Queue {
             ctx,
             kind,
-            state: Mutex::new(State { ops: VecDeque::new(), tail: Marker::complete_now(), worker: false }),
+            state: Mutex::new(State { ops: VecDeque::new(), tail: Marker::complete_now(), worker: false, executing: false }),
             wake: Condvar::new(),
         });
         let mut all = QUEUES.lock();
@@ -186,7 +201,7 @@ impl Queue {
             st.tail = m.clone();
             return m;
         }
-        let done = Marker::pending();
+        let done = Marker::pending(Arc::downgrade(self));
         st.tail = done.clone();
         st.ops.push_back(Op { waits, work, done: done.clone() });
         if st.worker {
@@ -203,6 +218,31 @@ impl Queue {
             drain(self);
         }
         done
+    }
+
+    /// Runs this queue's operations on the calling thread until `m`
+    /// completes, as long as no other thread is running one. Returns when
+    /// `m` is complete or another thread is busy with the queue.
+    fn help_until(&self, m: &Marker) {
+        let was_worker = in_worker();
+        while !m.is_done() {
+            let op = {
+                let mut st = self.state.lock();
+                if st.executing {
+                    None
+                } else {
+                    st.ops.pop_front().inspect(|_| st.executing = true)
+                }
+            };
+            let Some(op) = op else { break };
+            // Host functions run here must not wait for queues either.
+            IN_WORKER.with(|w| w.set(true));
+            run_op(op);
+            IN_WORKER.with(|w| w.set(was_worker));
+            self.state.lock().executing = false;
+            // The queue's thread may be waiting for the operation to end.
+            self.wake.notify_one();
+        }
     }
 
     /// Every pending marker an operation run outside the queue (a copy done
@@ -247,16 +287,20 @@ fn serve(q: Arc<Queue>) {
         let op = {
             let mut st = q.state.lock();
             loop {
-                if let Some(op) = st.ops.pop_front() {
-                    break op;
+                if !st.executing {
+                    if let Some(op) = st.ops.pop_front() {
+                        st.executing = true;
+                        break op;
+                    }
                 }
-                if q.wake.wait_for(&mut st, IDLE).timed_out() && st.ops.is_empty() {
+                if q.wake.wait_for(&mut st, IDLE).timed_out() && st.ops.is_empty() && !st.executing {
                     st.worker = false;
                     return;
                 }
             }
         };
         run_op(op);
+        q.state.lock().executing = false;
     }
 }
 
@@ -265,8 +309,17 @@ fn drain(q: &Queue) {
     loop {
         let op = {
             let mut st = q.state.lock();
+            if st.executing {
+                // A helping waiter runs them; it hands back to no thread, so
+                // keep the queue marked as served by nobody.
+                st.worker = false;
+                return;
+            }
             match st.ops.pop_front() {
-                Some(op) => op,
+                Some(op) => {
+                    st.executing = true;
+                    op
+                }
                 None => {
                     st.worker = false;
                     return;
@@ -274,6 +327,7 @@ fn drain(q: &Queue) {
             }
         };
         run_op(op);
+        q.state.lock().executing = false;
     }
 }
 
@@ -345,7 +399,7 @@ mod tests {
     #[test]
     fn operations_run_in_order_while_the_submitter_goes_on() {
         let q = Queue::new(0x1000, Kind::NonBlocking);
-        let gate = Marker::pending();
+        let gate = Marker::pending(Weak::new());
         let seen = Arc::new(Mutex::new(Vec::new()));
         let g = gate.clone();
         q.submit(Some(Box::new(move || g.wait())), vec![]);
@@ -366,7 +420,7 @@ mod tests {
         let ctx = 0x2000;
         let blocking = Queue::new(ctx, Kind::Blocking);
         let non_blocking = Queue::new(ctx, Kind::NonBlocking);
-        let gate = Marker::pending();
+        let gate = Marker::pending(Weak::new());
         let (g1, g2) = (gate.clone(), gate.clone());
         blocking.submit(Some(Box::new(move || g1.wait())), vec![]);
         non_blocking.submit(Some(Box::new(move || g2.wait())), vec![]);
@@ -390,7 +444,7 @@ mod tests {
     fn an_empty_operation_on_an_idle_queue_completes_at_once() {
         let q = Queue::new(0x3000, Kind::NonBlocking);
         assert!(q.submit(None, vec![]).is_done());
-        let gate = Marker::pending();
+        let gate = Marker::pending(Weak::new());
         let m = q.submit(None, vec![gate.clone()]);
         assert!(!m.is_done());
         gate.complete();

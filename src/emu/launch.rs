@@ -32,12 +32,16 @@ pub struct LaunchStats {
 }
 
 /// Host threads to run CTAs on: `SOFTCUDA_THREADS` if set, else every core.
+/// Read once (finding the core count reads cgroup files under /proc).
 pub fn worker_count() -> usize {
-    std::env::var("SOFTCUDA_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+    static COUNT: once_cell::sync::Lazy<usize> = once_cell::sync::Lazy::new(|| {
+        std::env::var("SOFTCUDA_THREADS")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+    });
+    *COUNT
 }
 
 /// Runs every CTA of the grid. `params` is the packed `.param` buffer laid out
