@@ -456,7 +456,8 @@ mod ptr_attr {
 
 /// `SYNC_MEMOPS` values set on allocations (by buffer id, never reused);
 /// unset, it is 1 for managed memory and 0 otherwise (as on the H100).
-/// Every operation here is synchronous anyway; the flag is only reported.
+/// Copies and memsets run in stream order on the calling thread, so the
+/// flag changes nothing; it is only reported.
 static SYNC_MEMOPS_FLAGS: once_cell::sync::Lazy<parking_lot::Mutex<std::collections::HashMap<u64, bool>>> =
     once_cell::sync::Lazy::new(Default::default);
 
