@@ -5,10 +5,14 @@
 //! the C exports in [`driver`]; modules go through [`ptx`] (text → AST →
 //! kernel signatures) and [`emu`] (AST → IR → warps on host threads), which
 //! reads and writes device memory through [`memory`]. Each layer knows only
-//! the one below it; only `driver` contains `extern "C"`.
+//! the one below it; only `driver` contains `extern "C"`. [`forward`] sends
+//! every call to NVIDIA's real driver instead (`SOFTCUDA_BACKEND=forward`),
+//! and [`trace`] logs every call in either backend (`SOFTCUDA_TRACE`).
 
 pub mod driver;
 pub mod emu;
+pub mod forward;
 pub mod image;
 pub mod memory;
 pub mod ptx;
+pub mod trace;

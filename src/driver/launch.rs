@@ -226,8 +226,12 @@ unsafe fn launch(
             // freed from now on stays allocated until the grid ends.
             let running = crate::memory::KernelRunning::begin();
             let ranges = SPACE.read().ranges();
+            let t0 = std::time::Instant::now();
             let result = run_grid(&func.kernel, &cfg, &buf, &ranges);
             drop(running);
+            if let Some(t) = crate::trace::tracer() {
+                t.kernel_ran(&func.kernel.name, t0.elapsed());
+            }
             if let Err(fault) = result {
                 let code = match fault.kind {
                     FaultKind::IllegalAddress => CUDA_ERROR_ILLEGAL_ADDRESS,

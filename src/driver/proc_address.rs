@@ -64,13 +64,20 @@ fn rows(name: &str) -> &'static [(&'static str, i32, bool, &'static str)] {
 /// negative: the driver's) and the per-thread flag to the exported symbol.
 /// Arguments the driver rejects are checked by the caller.
 pub fn resolve(name: &str, version: i32, flags: u64) -> Lookup {
+    resolve_among(name, version, flags, |_| true)
+}
+
+/// [`resolve`] choosing only among symbols for which `available` holds (in
+/// the forward backend: those the real driver exports, which may be older
+/// than our table).
+pub fn resolve_among(name: &str, version: i32, flags: u64, available: impl Fn(&str) -> bool) -> Lookup {
     let rows = rows(name);
     if rows.is_empty() {
         return Lookup::SymbolNotFound;
     }
     let version = if version < 0 { DRIVER_VERSION } else { version };
     let per_thread = flags & PER_THREAD_DEFAULT_STREAM != 0 && rows.iter().any(|r| r.2);
-    match rows.iter().filter(|r| r.2 == per_thread && r.1 <= version).max_by_key(|r| r.1) {
+    match rows.iter().filter(|r| r.2 == per_thread && r.1 <= version && available(r.3)).max_by_key(|r| r.1) {
         Some(r) => Lookup::Found(r.3),
         None => Lookup::VersionNotSufficient,
     }
@@ -107,7 +114,13 @@ pub(crate) unsafe fn get_proc_address(
     }
     // SAFETY: non-null and NUL-terminated by the caller's contract.
     let name = unsafe { CStr::from_ptr(symbol) }.to_str().unwrap_or("");
-    let (ptr, st) = match resolve(name, version, flags) {
+    let lookup = match crate::forward::backend() {
+        crate::forward::Backend::Forward(real) => resolve_among(name, version, flags, |s| {
+            std::ffi::CString::new(s).is_ok_and(|c| real.lookup(&c).is_some())
+        }),
+        _ => resolve(name, version, flags),
+    };
+    let (ptr, st) = match lookup {
         Lookup::Found(s) => match table::symbol(s) {
             Some(p) => (p as *mut c_void, SUCCESS),
             None => (std::ptr::null_mut(), SYMBOL_NOT_FOUND), // unreachable: every row is tested

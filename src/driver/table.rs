@@ -12,11 +12,18 @@
 //! * [`NAMES`] (all exports), [`IMPLEMENTED`], and [`symbol`] (name → address
 //!   of our export), which `cuGetProcAddress` and later layers share.
 //!
+//! In the forward backend (`forward/`) each export calls the real driver's
+//! function of the same name instead of the body; with `SOFTCUDA_TRACE` set
+//! (`trace/`) each call, in either backend, is logged with its arguments.
+//!
 //! A body's parameter types must be the generated ones: the export calls it
 //! with its own arguments, so the compiler checks the match.
 
-use super::codes::CUresult;
+use super::codes::{CUresult, CUDA_ERROR_NOT_INITIALIZED, CUDA_ERROR_NOT_SUPPORTED};
 use super::generated::functions::driver_function_list;
+use crate::forward::Backend;
+use std::ffi::CStr;
+use std::sync::atomic::AtomicUsize;
 use super::generated::types::*;
 use super::guard;
 use once_cell::sync::Lazy;
@@ -385,9 +392,39 @@ macro_rules! exports {
             #[no_mangle]
             #[allow(non_snake_case, clippy::too_many_arguments)]
             pub unsafe extern "C" fn $name($($arg: $ty),*) -> CUresult {
-                // SAFETY: the body gets the caller's arguments under the same
-                // contract; `guard` stops panics at the ABI boundary.
-                guard(stringify!($name), || unsafe { bodies::$name($($arg),*) })
+                let run = || -> CUresult {
+                    match crate::forward::backend() {
+                        Backend::Forward(real) if !answered_here(stringify!($name)) => {
+                            static SLOT: AtomicUsize = AtomicUsize::new(0);
+                            // SAFETY: a literal name with one trailing NUL.
+                            let cname = unsafe { CStr::from_bytes_with_nul_unchecked(concat!(stringify!($name), "\0").as_bytes()) };
+                            match real.resolve(&SLOT, cname) {
+                                Some(p) => {
+                                    // SAFETY: the real driver's function of the same name has
+                                    // this C signature (the one function list comes from
+                                    // NVIDIA's headers); arguments pass through unchanged.
+                                    unsafe {
+                                        let f: unsafe extern "C" fn($($ty),*) -> CUresult = std::mem::transmute(p);
+                                        f($($arg),*)
+                                    }
+                                }
+                                None => CUDA_ERROR_NOT_SUPPORTED,
+                            }
+                        }
+                        Backend::Unavailable => CUDA_ERROR_NOT_INITIALIZED,
+                        // SAFETY: the body gets the caller's arguments under the same
+                        // contract; `guard` stops panics at the ABI boundary.
+                        _ => guard(stringify!($name), || unsafe { bodies::$name($($arg),*) }),
+                    }
+                };
+                match crate::trace::tracer() {
+                    None => run(),
+                    // SAFETY: the tracer reads the caller's arguments as the
+                    // driver API defines them.
+                    Some(t) => unsafe {
+                        t.call(stringify!($name), &[$(crate::trace::Arg::new(stringify!($arg), stringify!($ty), &$arg)),*], run)
+                    },
+                }
             }
         )*
         /// Every exported driver function name, sorted (byte order).
@@ -399,6 +436,13 @@ macro_rules! exports {
         }
     };
 }
+
+/// Exports that softcuda answers itself in the forward backend too:
+/// `cuGetProcAddress` hands out our (forwarding, traced) exports.
+fn answered_here(name: &str) -> bool {
+    matches!(name, "cuGetProcAddress" | "cuGetProcAddress_v2")
+}
+
 driver_function_list!(exports);
 
 /// The address of our export named `name` (an exact symbol such as
