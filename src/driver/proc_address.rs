@@ -72,7 +72,7 @@ pub fn resolve(name: &str, version: i32, flags: u64) -> Lookup {
 /// than our table).
 pub fn resolve_among(name: &str, version: i32, flags: u64, available: impl Fn(&str) -> bool) -> Lookup {
     let rows = rows(name);
-    if rows.is_empty() {
+    if rows.is_empty() || !rows.iter().any(|r| available(r.3)) {
         return Lookup::SymbolNotFound;
     }
     let version = if version < 0 { DRIVER_VERSION } else { version };
