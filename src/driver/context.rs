@@ -42,10 +42,12 @@ mod limit {
     pub const CIG_SHMEM_FALLBACK_ENABLED: u32 = 9;
 }
 
-/// A new context's limits, indexed by `CUlimit`: 1 KiB stack, 1 MiB printf
-/// FIFO, 8 MiB malloc heap, (sync depth: unsupported), 2048 pending device
-/// launches, 64-byte L2 fetch granularity, no persisting L2 set-aside.
-pub const DEFAULT_LIMITS: [usize; NUM_LIMITS] = [1024, 1 << 20, 8 << 20, 0, 2048, 64, 0];
+/// A new context's limits, indexed by `CUlimit`: 1 KiB stack, printf FIFO
+/// of 64 KiB per multiprocessor (the H100's driver gives 132 × 64 KiB; 1 MiB
+/// for our 16), 8 MiB malloc heap, (sync depth: unsupported), 2048 pending
+/// device launches, 64-byte L2 fetch granularity, no persisting L2 set-aside.
+pub const DEFAULT_LIMITS: [usize; NUM_LIMITS] =
+    [1024, (super::attributes::MULTIPROCESSORS as usize) << 16, 8 << 20, 0, 2048, 64, 0];
 
 /// Largest per-thread stack: the device memory divided among the most
 /// threads that can be resident (16 GiB / (SMs × 2048) = 512 KiB).

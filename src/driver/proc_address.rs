@@ -109,9 +109,16 @@ pub(crate) unsafe fn get_proc_address(
     if symbol.is_null() || pfn.is_null() || flags & !(LEGACY_STREAM | PER_THREAD_DEFAULT_STREAM) != 0 {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
-    if version > DRIVER_VERSION {
+    // The newest version accepted: ours, or in the forward backend the real
+    // driver's (what it would accept itself).
+    let newest = match crate::forward::backend() {
+        crate::forward::Backend::Forward(real) if real.version > 0 => real.version,
+        _ => DRIVER_VERSION,
+    };
+    if version > newest {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
+    let version = if version < 0 { newest } else { version };
     // SAFETY: non-null and NUL-terminated by the caller's contract.
     let name = unsafe { CStr::from_ptr(symbol) }.to_str().unwrap_or("");
     let lookup = match crate::forward::backend() {

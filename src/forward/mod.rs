@@ -32,6 +32,9 @@ pub struct RealDriver {
     handle: usize,
     /// The file it was loaded from.
     pub path: String,
+    /// What its `cuDriverGetVersion` reports (0 if it cannot say): the
+    /// newest CUDA version `cuGetProcAddress` accepts in this backend.
+    pub version: i32,
 }
 
 /// Which backend the exports use.
@@ -115,11 +118,22 @@ fn load() -> Result<RealDriver, String> {
             tried.push(format!("{path}: {msg}"));
             continue;
         }
-        let real = RealDriver { handle: handle as usize, path: path.clone() };
+        let mut real = RealDriver { handle: handle as usize, path: path.clone(), version: 0 };
         let ours = crate::driver::symbol("cuInit");
         if real.lookup(c"cuInit").is_some_and(|p| Some(p as *const c_void) == ours) {
             tried.push(format!("{path} is softcuda itself (its cuInit is ours)"));
             continue;
+        }
+        if let Some(p) = real.lookup(c"cuDriverGetVersion") {
+            // SAFETY: the real driver's `CUresult cuDriverGetVersion(int *)`,
+            // callable before cuInit, writing one int.
+            unsafe {
+                let f: unsafe extern "C" fn(*mut i32) -> u32 = std::mem::transmute(p);
+                let mut v = 0;
+                if f(&mut v) == 0 {
+                    real.version = v;
+                }
+            }
         }
         return Ok(real);
     }

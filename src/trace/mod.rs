@@ -23,6 +23,9 @@ use std::time::{Duration, Instant};
 
 pub use decode::Arg;
 
+/// A module's kernel signatures by kernel name.
+type Signatures = HashMap<String, Arc<KernelSignature>>;
+
 /// Per-function call statistics.
 #[derive(Default, Clone, Copy)]
 struct CallStats {
@@ -45,8 +48,8 @@ pub struct Tracer {
     start: Instant,
     calls: Mutex<HashMap<&'static str, CallStats>>,
     kernels: Mutex<HashMap<String, KernelStats>>,
-    /// Kernel signatures by module/library handle, then by name.
-    modules: Mutex<HashMap<usize, Arc<HashMap<String, Arc<KernelSignature>>>>>,
+    /// Kernel signatures by module/library handle.
+    modules: Mutex<HashMap<usize, Arc<Signatures>>>,
     /// Signature of each function/kernel handle handed out.
     functions: Mutex<HashMap<usize, Arc<KernelSignature>>>,
     dump_dir: Option<PathBuf>,

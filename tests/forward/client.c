@@ -50,20 +50,23 @@ int main(void)
         void *fp = NULL;
         CUdriverProcAddressQueryResult st;
         Loc loc = { 1, 5 };
-        EXPECT(cuGetProcAddress("cuMemPrefetchAsync", &fp, 13000, 0, &st) == CUDA_SUCCESS && fp != NULL);
+        EXPECT(cuGetProcAddress("cuMemPrefetchAsync", &fp, 12300, 0, &st) == CUDA_SUCCESS && fp != NULL);
         EXPECT(((prefetch_fn)fp)(0x1000, 64, loc, 0, NULL) == CUDA_SUCCESS);
     }
     {
         /* Through cuGetProcAddress: our forwarding export is handed out. */
         void *fp = NULL;
         CUdriverProcAddressQueryResult st = CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND;
-        EXPECT(cuGetProcAddress("cuDeviceGetCount", &fp, 13000, 0, &st) == CUDA_SUCCESS);
+        EXPECT(cuGetProcAddress("cuDeviceGetCount", &fp, 12300, 0, &st) == CUDA_SUCCESS);
         EXPECT(st == CU_GET_PROC_ADDRESS_SUCCESS && fp != NULL);
         n = 0;
         EXPECT(((count_fn)fp)(&n) == CUDA_SUCCESS && n == 7);
+        /* Versions newer than the real driver's (12345) are refused, as
+           that driver would. */
+        EXPECT(cuGetProcAddress("cuDeviceGetCount", &fp, 13000, 0, &st) == CUDA_ERROR_INVALID_VALUE);
         /* The stand-in has no cuCtxCreate at all: not found. */
         fp = (void *)1;
-        EXPECT(cuGetProcAddress("cuCtxCreate", &fp, 13000, 0, &st) == CUDA_SUCCESS);
+        EXPECT(cuGetProcAddress("cuCtxCreate", &fp, 12300, 0, &st) == CUDA_SUCCESS);
         EXPECT(fp == NULL && st == CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND);
     }
     {
