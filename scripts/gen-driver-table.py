@@ -297,6 +297,15 @@ def main():
         for t in sorted(base_types):
             lines.append(f'  {{ {t} *p = 0; printf("type\\t{t}\\t%s\\t%d\\t%zu\\t%zu\\n", {generic}, '
                          f"__builtin_classify_type(*p), sizeof(*p), __alignof__(*p)); }}")
+        # Enumerator values of the enum types passed by value (for the
+        # tracer's enum names), as the C compiler computes them.
+        enum_bodies = {}
+        for m in re.finditer(r"typedef enum \w* ?\{([^{}]*)\} ?(\w+) ?;", text):
+            names = [e.split("=")[0].strip() for e in m.group(1).split(",") if e.strip()]
+            enum_bodies[m.group(2)] = [n for n in names if re.fullmatch(r"\w+", n)]
+        for t in sorted(base_types):
+            for n in enum_bodies.get(t, []):
+                lines.append(f'  printf("enum\\t{t}\\t{n}\\t%lld\\n", (long long){n});')
         for t in sorted(base_types):
             if t + "_v1" in base_types:
                 lines.append(f'  printf("same\\t{t}\\t{t}_v1\\t%d\\n", __builtin_types_compatible_p({t}, {t}_v1));')
@@ -314,9 +323,12 @@ def main():
     info = {}
     same_types = set()
     bad = []
+    enums = collections.defaultdict(dict)  # type -> value -> first name
     for line in out.splitlines():
         f = line.split("\t")
-        if f[0] == "compat" and f[3] != "1":
+        if f[0] == "enum":
+            enums[f[1]].setdefault(int(f[3]), f[2])
+        elif f[0] == "compat" and f[3] != "1":
             bad.append(f"{f[1]} is not the type of {f[2]}")
         elif f[0] == "same" and f[3] == "1":
             same_types.add((f[1], f[2]))
@@ -483,6 +495,14 @@ def main():
     o.append("/// Functions that take a struct by value.")
     o.append("pub const BY_VALUE_STRUCT: &[&str] = &[")
     o.extend(f'    "{n}",' for n in sorted(by_value))
+    o.append("];")
+    o.append("")
+    o.append("/// (C enum type, value, enumerator) for the enum types that driver functions")
+    o.append("/// take by value, sorted by type then value; the first name of each value.")
+    o.append("pub static ENUM_NAMES: &[(&str, i64, &str)] = &[")
+    for t in sorted(enums):
+        for v in sorted(enums[t]):
+            o.append(f'    ("{t}", {v}, "{enums[t][v]}"),')
     o.append("];")
     o.append("")
     o.append("/// (name, cudaVersion, per-thread default stream twin, exported symbol), one")

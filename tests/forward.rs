@@ -45,7 +45,14 @@ fn fake_driver() -> PathBuf {
             std::fs::create_dir_all(&dir).expect("create the stand-in's directory");
             let so = dir.join("libcuda.so.1");
             let src = repo().join("tests/forward/fake_libcuda.c");
-            cc(&["-shared".as_ref(), "-fPIC".as_ref(), "-Wall".as_ref(), "-o".as_ref(), so.as_os_str(), src.as_os_str()]);
+            cc(&[
+                "-shared".as_ref(),
+                "-fPIC".as_ref(),
+                "-Wall".as_ref(),
+                "-o".as_ref(),
+                so.as_os_str(),
+                src.as_os_str(),
+            ]);
             so
         })
         .clone()
@@ -151,7 +158,8 @@ fn calls_and_results_pass_through_to_the_real_driver() {
 fn forwarding_to_ourselves_is_refused() {
     let client = program(&repo().join("tests/forward/client.c"), "client-self");
     let ours = lib_dir().join("libcuda.so.1");
-    let out = run(&client, &[], &[("SOFTCUDA_BACKEND", "forward".as_ref()), ("SOFTCUDA_REAL_LIBCUDA", ours.as_os_str())]);
+    let out =
+        run(&client, &[], &[("SOFTCUDA_BACKEND", "forward".as_ref()), ("SOFTCUDA_REAL_LIBCUDA", ours.as_os_str())]);
     let err = text(&out.stderr);
     assert!(!out.status.success(), "the client passed forwarding to softcuda itself");
     assert!(err.contains("is softcuda itself"), "no explanation:\n{err}");

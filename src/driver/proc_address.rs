@@ -122,9 +122,9 @@ pub(crate) unsafe fn get_proc_address(
     // SAFETY: non-null and NUL-terminated by the caller's contract.
     let name = unsafe { CStr::from_ptr(symbol) }.to_str().unwrap_or("");
     let lookup = match crate::forward::backend() {
-        crate::forward::Backend::Forward(real) => resolve_among(name, version, flags, |s| {
-            std::ffi::CString::new(s).is_ok_and(|c| real.lookup(&c).is_some())
-        }),
+        crate::forward::Backend::Forward(real) => {
+            resolve_among(name, version, flags, |s| std::ffi::CString::new(s).is_ok_and(|c| real.lookup(&c).is_some()))
+        }
         _ => resolve(name, version, flags),
     };
     let (ptr, st) = match lookup {

@@ -145,7 +145,12 @@ impl Queue {
         let q = Arc::new(Queue {
             ctx,
             kind,
-            state: Mutex::new(State { ops: VecDeque::new(), tail: Marker::complete_now(), worker: false, executing: false }),
+            state: Mutex::new(State {
+                ops: VecDeque::new(),
+                tail: Marker::complete_now(),
+                worker: false,
+                executing: false,
+            }),
             wake: Condvar::new(),
         });
         let mut all = QUEUES.lock();
@@ -427,9 +432,12 @@ mod tests {
         let legacy = legacy(ctx);
         let ran = Arc::new(AtomicUsize::new(0));
         let r = ran.clone();
-        let m = legacy.submit(Some(Box::new(move || {
-            r.fetch_add(1, Ordering::SeqCst);
-        })), vec![]);
+        let m = legacy.submit(
+            Some(Box::new(move || {
+                r.fetch_add(1, Ordering::SeqCst);
+            })),
+            vec![],
+        );
         std::thread::sleep(Duration::from_millis(20));
         assert_eq!(ran.load(Ordering::SeqCst), 0, "legacy work ran before the blocking stream's");
         // The legacy stream's sync markers include the blocking stream only.

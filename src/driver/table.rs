@@ -21,12 +21,12 @@
 
 use super::codes::{CUresult, CUDA_ERROR_NOT_INITIALIZED, CUDA_ERROR_NOT_SUPPORTED};
 use super::generated::functions::driver_function_list;
-use crate::forward::Backend;
-use std::ffi::CStr;
-use std::sync::atomic::AtomicUsize;
 use super::generated::types::*;
 use super::guard;
+use crate::forward::Backend;
 use once_cell::sync::Lazy;
+use std::ffi::CStr;
+use std::sync::atomic::AtomicUsize;
 
 /// The bodies of implemented functions, named like their export. An item
 /// defined here shadows the glob-imported stub of the same name; every other

@@ -69,7 +69,9 @@ fn choose() -> Backend {
         },
         Ok("emulator") | Ok("") | Err(_) => Backend::Emulator,
         Ok(other) => {
-            crate::driver::log(format_args!("SOFTCUDA_BACKEND={other} is not a backend (emulator, forward); using the emulator"));
+            crate::driver::log(format_args!(
+                "SOFTCUDA_BACKEND={other} is not a backend (emulator, forward); using the emulator"
+            ));
             Backend::Emulator
         }
     }

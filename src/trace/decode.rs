@@ -112,6 +112,28 @@ fn format_scalar(s: &Scalar, bits: u64) -> String {
     }
 }
 
+/// The enumerator of C enum type `ty` with value `v` (e.g.
+/// `CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT`), or the number.
+fn enum_name(ty: &str, v: i64) -> String {
+    use crate::driver::generated::functions::ENUM_NAMES;
+    let i = ENUM_NAMES.partition_point(|e| (e.0, e.1) < (ty, v));
+    match ENUM_NAMES.get(i) {
+        Some(&(t, x, name)) if t == ty && x == v => name.to_string(),
+        // Enumerators are non-negative; also try the unsigned reading.
+        _ if v < 0 => enum_name_unsigned(ty, v as u32 as i64),
+        _ => v.to_string(),
+    }
+}
+
+fn enum_name_unsigned(ty: &str, v: i64) -> String {
+    use crate::driver::generated::functions::ENUM_NAMES;
+    let i = ENUM_NAMES.partition_point(|e| (e.0, e.1) < (ty, v));
+    match ENUM_NAMES.get(i) {
+        Some(&(t, x, name)) if t == ty && x == v => name.to_string(),
+        _ => v.to_string(),
+    }
+}
+
 /// Reads a NUL-terminated string of at most `max` bytes.
 ///
 /// # Safety
@@ -144,7 +166,7 @@ unsafe fn format_in(a: &Arg) -> String {
     }
     match scalar(&ty) {
         Some(s) => format_scalar(&s, a.u64()),
-        None if a.len <= 4 => a.u64().to_string(), // an enum
+        None if a.len <= 4 => enum_name(&ty, a.u64() as u32 as i32 as i64), // an enum
         None => {
             let mut s = String::from("{");
             for b in &a.bytes[..a.len] {
@@ -427,5 +449,49 @@ unsafe fn learn(t: &Tracer, name: &str, args: &[Arg]) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_names_are_sorted_and_found() {
+        use crate::driver::generated::functions::ENUM_NAMES;
+        assert!(ENUM_NAMES.windows(2).all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)));
+        assert_eq!(enum_name("CUdevice_attribute", 16), "CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT");
+        assert_eq!(enum_name("CUfunction_attribute", 0), "CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK");
+        assert_eq!(enum_name("CUdevice_attribute", 100000), "100000");
+    }
+
+    #[test]
+    fn arguments_are_formatted_by_type() {
+        let d: u64 = 0x7f00_1000;
+        let n: usize = 4096;
+        let h: *mut c_void = std::ptr::null_mut();
+        let attr: u32 = 16;
+        let s = c"kern";
+        let p = s.as_ptr();
+        // SAFETY: the string argument is a NUL-terminated literal.
+        unsafe {
+            assert_eq!(format_in(&Arg::new("dptr", "CUdeviceptr", &d)), "0x7f001000");
+            assert_eq!(format_in(&Arg::new("bytes", "usize", &n)), "4096");
+            assert_eq!(format_in(&Arg::new("hStream", "CUstream", &h)), "NULL");
+            assert_eq!(
+                format_in(&Arg::new("attrib", "CUdevice_attribute", &attr)),
+                "CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT"
+            );
+            assert_eq!(format_in(&Arg::new("name", "*const c_char", &p)), "\"kern\"");
+        }
+    }
+
+    #[test]
+    fn kernel_parameters_follow_their_ptx_types() {
+        assert_eq!(param_value(ScalarType::U32, &1000u32.to_le_bytes()), "1000");
+        assert_eq!(param_value(ScalarType::S32, &(-5i32).to_le_bytes()), "-5");
+        assert_eq!(param_value(ScalarType::F32, &0.5f32.to_le_bytes()), "0.5");
+        assert_eq!(param_value(ScalarType::U64, &0x1000u64.to_le_bytes()), "0x1000");
+        assert_eq!(param_value(ScalarType::B8, &[1, 2, 3]), "{010203}");
     }
 }
