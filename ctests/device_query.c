@@ -30,7 +30,7 @@ int main(void)
 
     int version = 0;
     OK(cuDriverGetVersion(&version));
-    ASSERT(version >= 13050, "driver version %d < 13050", version);
+    ASSERT(version >= 13000 && version % 10 == 0, "driver version %d is not a 13.x version", version);
     ASSERT(version >= CUDA_VERSION, "driver version %d older than header %d", version, CUDA_VERSION);
     CHECK(cuDriverGetVersion(NULL), CUDA_ERROR_INVALID_VALUE);
 

@@ -73,15 +73,20 @@ int main(int argc, char **argv)
         /* PCI bus id string, and back in each accepted form. */
         char bus[32], want[32], alt[32];
         OK(cuDeviceGetPCIBusId(bus, sizeof bus, i));
-        snprintf(want, sizeof want, "0000:%02x:00.0", want_bus[i]);
+        /* domain:bus:device.function from the attributes (the H100 sits at
+           device 06; our devices at 00). */
+        int domain = -1, pci_dev = -1;
+        OK(cuDeviceGetAttribute(&domain, CU_DEVICE_ATTRIBUTE_PCI_DOMAIN_ID, i));
+        OK(cuDeviceGetAttribute(&pci_dev, CU_DEVICE_ATTRIBUTE_PCI_DEVICE_ID, i));
+        snprintf(want, sizeof want, "%04x:%02x:%02x.0", domain, want_bus[i], pci_dev);
         ASSERT(strcmp(bus, want) == 0, "device %d: PCI bus id %s, want %s", i, bus, want);
         CUdevice back = -1;
         OK(cuDeviceGetByPCIBusId(&back, bus));
         ASSERT(back == i, "%s maps to device %d, want %d", bus, back, i);
-        snprintf(alt, sizeof alt, "%02X:00.0", want_bus[i]);
+        snprintf(alt, sizeof alt, "%02X:%02X.0", want_bus[i], pci_dev);
         OK(cuDeviceGetByPCIBusId(&back, alt));
         ASSERT(back == i, "%s maps to device %d", alt, back);
-        snprintf(alt, sizeof alt, "0000:%02x:00", want_bus[i]);
+        snprintf(alt, sizeof alt, "%04x:%02x:%02x", domain, want_bus[i], pci_dev);
         OK(cuDeviceGetByPCIBusId(&back, alt));
         ASSERT(back == i, "%s maps to device %d", alt, back);
         char small[6];

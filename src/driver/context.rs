@@ -140,7 +140,9 @@ pub(crate) unsafe fn ctx_create(pctx: *mut CUcontext, flags: u32, dev: i32) -> C
 }
 
 /// `cuCtxCreate_v3(pctx, paramsArray, numParams, flags, dev)`: execution
-/// affinity is not offered; only an empty parameter list is accepted.
+/// affinity is not offered; only an empty parameter list is accepted
+/// (`numParams` ≤ 0: the H100's driver creates the context for
+/// `(NULL, -1)` and refuses `(NULL, 5)` with `CUDA_ERROR_INVALID_VALUE`).
 pub(crate) unsafe fn ctx_create_v3(
     pctx: *mut CUcontext,
     params: *mut c_void,
@@ -149,7 +151,7 @@ pub(crate) unsafe fn ctx_create_v3(
     dev: i32,
 ) -> CuResult {
     require_init()?;
-    if n < 0 || (n > 0 && params.is_null()) {
+    if n > 0 && params.is_null() {
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
     if n > 0 {

@@ -17,7 +17,9 @@
 //!   value. (NVIDIA's handles differ, and its 13.0 driver refuses a CUkernel
 //!   in `cuFuncGetAttribute`; cuLaunchKernel accepts both there too.)
 //! * Images are whatever modules take (`module::image_ptx`): PTX text,
-//!   fatbinaries, fatbinary wrappers, ELF images.
+//!   fatbinaries, fatbinary wrappers, ELF images. A bad image still loads
+//!   (as on the H100); the library then answers every request for its
+//!   kernels, module or variables with the load error.
 
 use super::codes::*;
 use super::device::check_device;
@@ -33,10 +35,28 @@ use std::sync::Arc;
 /// (there is no host-side function table, and the image is copied anyway).
 const LIBRARY_NUM_OPTIONS: u32 = 2;
 
+/// A live library and its module; a library whose image did not load fails
+/// with that load's error.
 fn library(lib: *mut c_void) -> CuResult<(Arc<Library>, Arc<Module>)> {
     let l = DRIVER.libraries.get(lib as usize).ok_or(super::CuError(CUDA_ERROR_INVALID_HANDLE))?;
+    if l.error != CUDA_SUCCESS {
+        return fail(l.error);
+    }
     let m = DRIVER.modules.get(l.module).ok_or(super::CuError(CUDA_ERROR_INVALID_HANDLE))?;
     Ok((l, m))
+}
+
+/// Load errors that a library reports later, as NVIDIA's driver does: the
+/// image's content was wrong, not the call.
+fn deferred(code: u32) -> bool {
+    matches!(
+        code,
+        CUDA_ERROR_INVALID_IMAGE
+            | CUDA_ERROR_INVALID_PTX
+            | CUDA_ERROR_UNSUPPORTED_PTX_VERSION
+            | CUDA_ERROR_NO_BINARY_FOR_GPU
+            | CUDA_ERROR_INVALID_SOURCE
+    )
 }
 
 /// `cuLibraryLoadData(&lib, code, jitOptions, jitOptionValues, numJitOptions,
@@ -88,10 +108,16 @@ unsafe fn load_library(
         }
     }
     // SAFETY: forwarded caller contract (image, JIT option arrays).
-    let m = unsafe { load_image(image, n_jit, jit_opts, jit_vals, 0)? };
-    let mut mh: *mut c_void = std::ptr::null_mut();
-    register(m, &mut mh)?;
-    let h = DRIVER.libraries.insert(Arc::new(Library { module: mh as usize }));
+    let lib = match unsafe { load_image(image, n_jit, jit_opts, jit_vals, 0) } {
+        Ok(m) => {
+            let mut mh: *mut c_void = std::ptr::null_mut();
+            register(m, &mut mh)?;
+            Library { module: mh as usize, error: CUDA_SUCCESS }
+        }
+        Err(super::CuError(code)) if deferred(code) => Library { module: 0, error: code },
+        Err(e) => return Err(e),
+    };
+    let h = DRIVER.libraries.insert(Arc::new(lib));
     // SAFETY: checked non-null.
     unsafe { out(plib, h as *mut c_void) }
 }
@@ -122,7 +148,9 @@ pub(crate) unsafe fn library_load_from_file(
 pub(crate) fn library_unload(lib: *mut c_void) -> CuResult {
     require_init()?;
     let Some(l) = DRIVER.libraries.remove(lib as usize) else { return fail(CUDA_ERROR_INVALID_HANDLE) };
-    unload_handle(l.module);
+    if l.module != 0 {
+        unload_handle(l.module);
+    }
     Ok(())
 }
 
@@ -175,8 +203,13 @@ pub(crate) unsafe fn library_get_managed(
     fail(CUDA_ERROR_NOT_FOUND)
 }
 
+/// For a library whose image did not load it succeeds and writes nothing
+/// (measured on the H100).
 pub(crate) unsafe fn library_get_kernel_count(count: *mut u32, lib: *mut c_void) -> CuResult {
     require_init()?;
+    if DRIVER.libraries.get(lib as usize).is_some_and(|l| l.error != CUDA_SUCCESS) {
+        return Ok(());
+    }
     let (_, m) = library(lib)?;
     // SAFETY: out() checks NULL.
     unsafe { out(count, m.loaded.kernel_order.len() as u32) }

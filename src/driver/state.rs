@@ -102,8 +102,14 @@ pub struct PrimaryState {
 /// functions serve every context of every device: device memory is one
 /// address space.
 pub struct Library {
-    /// The library's module handle (`cuLibraryGetModule`).
+    /// The library's module handle (`cuLibraryGetModule`); 0 when the image
+    /// could not be loaded (see `error`).
     pub module: usize,
+    /// Why the image could not be loaded (0: it was). NVIDIA's driver
+    /// accepts any image in `cuLibraryLoadData` and reports a bad one when
+    /// a kernel or the module is asked for (measured on the H100, also with
+    /// `CUDA_MODULE_LOADING=EAGER`).
+    pub error: u32,
 }
 
 /// A loaded module (`CUmodule`).
