@@ -212,7 +212,14 @@ fn trace_on_the_emulator() {
     let add = summary.lines().find(|l| l.starts_with("add ")).unwrap_or_else(|| panic!("no kernel row:\n{summary}"));
     let launches: u64 = add.split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0);
     assert!(launches >= 2, "add launched {launches} times:\n{summary}");
-    // Every module's PTX was saved.
-    let dumped = std::fs::read_dir(&dump).map(|d| d.count()).unwrap_or(0);
-    assert!(dumped >= 2, "{dumped} modules dumped in {}", dump.display());
+    // Every module's image and PTX were saved.
+    let names: Vec<String> = std::fs::read_dir(&dump)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    let ptx = names.iter().filter(|n| n.ends_with(".ptx")).count();
+    let images = names.iter().filter(|n| n.ends_with(".image")).count();
+    assert!(ptx >= 2 && images >= 2, "dumped in {}: {names:?}", dump.display());
+    let first = names.iter().find(|n| n.ends_with(".ptx")).map(|n| dump.join(n)).expect("a PTX dump");
+    let text = std::fs::read_to_string(first).expect("read the dump");
+    assert!(text.contains(".entry"), "the dump is not PTX:\n{text}");
 }

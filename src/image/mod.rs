@@ -112,6 +112,37 @@ unsafe fn bytes_at<'a>(p: *const u8, len: usize) -> &'a [u8] {
     unsafe { std::slice::from_raw_parts(p, len) }
 }
 
+/// The bytes of an image given by pointer, as far as its own headers say:
+/// a fatbinary, an ELF image, or PTX text (up to its NUL); None for a
+/// fatbinary wrapper (it holds pointers, not the image) or a malformed one.
+///
+/// # Safety
+/// As [`ptx_from_ptr`].
+pub unsafe fn image_bytes<'a>(image: *const u8) -> Option<&'a [u8]> {
+    if image.is_null() {
+        return None;
+    }
+    // SAFETY: as in ptx_from_ptr: read the first bytes one at a time until a NUL.
+    let short_text = (0..4).any(|i| unsafe { *image.add(i) } == 0);
+    if !short_text {
+        // SAFETY: the first 4 bytes are part of the image.
+        let magic = u32::from_le_bytes(unsafe { bytes_at(image, 4) }.try_into().unwrap_or([0; 4]));
+        match magic {
+            // SAFETY: forwarded caller contract.
+            FATBIN_MAGIC => return unsafe { fatbin_at(image, "fatbinary") }.ok(),
+            WRAPPER_MAGIC => return None,
+            ELF_MAGIC => {
+                // SAFETY: forwarded caller contract; the headers promise `len` bytes.
+                let len = unsafe { elf::extent_at(image) }.ok()?;
+                return Some(unsafe { bytes_at(image, len) });
+            }
+            _ => {}
+        }
+    }
+    // SAFETY: anything else must be NUL-terminated text.
+    Some(unsafe { CStr::from_ptr(image as *const std::ffi::c_char) }.to_bytes())
+}
+
 /// The PTX to run from an image given by pointer, for a device of SM
 /// `device_sm` (e.g. 80).
 ///

@@ -415,8 +415,9 @@ unsafe fn learn(t: &Tracer, name: &str, args: &[Arg]) {
         match name {
             "cuModuleLoadData" | "cuModuleLoadDataEx" | "cuModuleLoadFatBinary" | "cuLibraryLoadData" => {
                 let (Some(h), Some(image)) = (out_handle(args, 0), args.get(1)) else { return };
+                let bytes = crate::image::image_bytes(image.ptr());
                 if let Ok(p) = crate::image::ptx_from_ptr(image.ptr(), SM) {
-                    t.learn_module(h, &texts(p));
+                    t.learn_module(h, bytes, &texts(p));
                 }
             }
             "cuModuleLoad" | "cuLibraryLoadFromFile" => {
@@ -428,7 +429,7 @@ unsafe fn learn(t: &Tracer, name: &str, args: &[Arg]) {
                 let path = CStr::from_ptr(path).to_string_lossy().into_owned();
                 if let Ok(bytes) = std::fs::read(path) {
                     if let Ok(p) = crate::image::ptx_from_bytes(&bytes, SM) {
-                        t.learn_module(h, &texts(p));
+                        t.learn_module(h, Some(&bytes), &texts(p));
                     }
                 }
             }

@@ -156,17 +156,23 @@ impl Tracer {
     }
 
     /// Learns the kernel signatures of a module or library loaded from PTX
-    /// `texts`, and dumps the PTX when asked to.
-    fn learn_module(&self, handle: usize, texts: &[String]) {
+    /// `texts` (found in `image`), and dumps the image and the PTX when asked to.
+    fn learn_module(&self, handle: usize, image: Option<&[u8]>, texts: &[String]) {
         let mut sigs = HashMap::new();
-        for text in texts {
+        let n = self.dumped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dump = |name: String, bytes: &[u8]| {
             if let Some(dir) = &self.dump_dir {
-                let n = self.dumped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let path = dir.join(format!("module-{n:03}-{handle:x}.ptx"));
-                if let Err(e) = std::fs::write(&path, text) {
+                let path = dir.join(name);
+                if let Err(e) = std::fs::write(&path, bytes) {
                     crate::driver::log(format_args!("cannot dump {}: {e}", path.display()));
                 }
             }
+        };
+        if let Some(image) = image {
+            dump(format!("module-{n:03}-{handle:x}.image"), image);
+        }
+        for (i, text) in texts.iter().enumerate() {
+            dump(format!("module-{n:03}-{handle:x}-{i}.ptx"), text.as_bytes());
             if let Ok(m) = crate::ptx::parse(text) {
                 for f in m.functions.iter().filter(|f| f.is_entry) {
                     sigs.insert(f.name.clone(), Arc::new(crate::ptx::signature(f)));
