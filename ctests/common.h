@@ -56,6 +56,18 @@ static inline void ct_fail_call(const char *file, int line, const char *call, CU
         }                                                                         \
     } while (0)
 
+/* Whether the driver is softcuda (its device name says so). Checks that
+   pass garbage handles run only there: NVIDIA's driver dereferences them
+   (measured: cuLibraryGetKernel with a made-up CUlibrary crashes). Needs
+   cuInit. */
+static inline int ct_is_softcuda(void)
+{
+    char name[128] = "";
+    if (cuDeviceGetName(name, (int)sizeof name, 0) != CUDA_SUCCESS)
+        return 0;
+    return strstr(name, "softcuda") != NULL;
+}
+
 /* Whole file as a NUL-terminated heap buffer (for PTX); exits on error. */
 static inline char *ct_read_file(const char *path, size_t *len_out)
 {

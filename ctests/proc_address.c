@@ -118,9 +118,7 @@ int main(void)
        (on the emulator; forwarded to NVIDIA's driver it works). */
     pfn_graph_create graph_create = (pfn_graph_create)FOUND("cuGraphCreate", 10000, 0);
     void *graph = NULL;
-    char devname[128] = "";
-    OK(cuDeviceGetName(devname, sizeof devname, dev));
-    if (strstr(devname, "softcuda") != NULL)
+    if (ct_is_softcuda())
         CHECK(graph_create(&graph, 0), CUDA_ERROR_NOT_SUPPORTED);
 
     OK(cuCtxDestroy(ctx));

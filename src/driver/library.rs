@@ -167,8 +167,11 @@ pub(crate) unsafe fn library_get_kernel(pk: *mut *mut c_void, lib: *mut c_void, 
     unsafe { out(pk, h as *mut c_void) }
 }
 
+/// `cuLibraryGetModule`: the library's module in the current context; with
+/// no current context `CUDA_ERROR_INVALID_CONTEXT`, checked before the
+/// library (measured on the H100).
 pub(crate) unsafe fn library_get_module(pmod: *mut *mut c_void, lib: *mut c_void) -> CuResult {
-    require_init()?;
+    current()?;
     let (l, _) = library(lib)?;
     // SAFETY: out() checks NULL.
     unsafe { out(pmod, l.module as *mut c_void) }

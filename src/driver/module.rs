@@ -276,9 +276,10 @@ pub(crate) fn unload_handle(h: usize) -> bool {
 
 pub(crate) fn module_unload(hmod: *mut c_void) -> CuResult {
     current_usable()?;
-    // A library's module goes with its library (cuLibraryUnload).
-    if !DRIVER.libraries.handles_where(|l| l.module == hmod as usize).is_empty() {
-        return fail(CUDA_ERROR_INVALID_HANDLE);
+    // A library's module goes with its library (cuLibraryUnload):
+    // CUDA_ERROR_NOT_PERMITTED, measured on the H100.
+    if !DRIVER.libraries.handles_where(|l| l.module == hmod as usize && hmod as usize != 0).is_empty() {
+        return fail(CUDA_ERROR_NOT_PERMITTED);
     }
     if unload_handle(hmod as usize) {
         Ok(())

@@ -322,7 +322,9 @@ mod bodies {
         cuKernelSetAttribute(attrib: CUfunction_attribute, v: i32, k: CUkernel, d: CUdevice) => lib::kernel_set_attribute(attrib as i32, v, k, d);
         cuKernelSetCacheConfig(k: CUkernel, c: CUfunc_cache, d: CUdevice) => lib::kernel_set_cache_config(k, c, d);
         cuKernelGetName(name: *mut *const c_char, k: CUkernel) => md::func_get_name(name, k);
-        cuKernelGetParamInfo(k: CUkernel, i: usize, off: *mut usize, size: *mut usize) => md::func_get_param_info(k, i, off, size);
+        // Measured on the H100: cuKernelGetParamInfo needs a current context.
+        cuKernelGetParamInfo(k: CUkernel, i: usize, off: *mut usize, size: *mut usize)
+            => super::super::state::current().and_then(|_| md::func_get_param_info(k, i, off, size));
         cuKernelGetParamCount(k: CUkernel, n: *mut usize) => md::func_get_param_count(k, n);
         cuGetErrorName(code: CUresult, s: *mut *const c_char) => err::get_error_name(code, s);
         cuGetErrorString(code: CUresult, s: *mut *const c_char) => err::get_error_string(code, s);
