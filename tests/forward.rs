@@ -223,3 +223,25 @@ fn trace_on_the_emulator() {
     let text = std::fs::read_to_string(first).expect("read the dump");
     assert!(text.contains(".entry"), "the dump is not PTX:\n{text}");
 }
+
+/// `SOFTCUDA_STATS` gets one line per grid with its thread-instruction count.
+#[test]
+fn stats_file_counts_thread_instructions() {
+    let exe = program(&repo().join("ctests/launch.c"), "launch-stats");
+    let stats = out_dir().join("launch.stats");
+    let _ = std::fs::remove_file(&stats);
+    let ptx = repo().join("ctests/kernels.ptx");
+    let out = run(&exe, &[&ptx], &[("SOFTCUDA_STATS", stats.as_os_str())]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = std::fs::read_to_string(&stats).expect("the stats file");
+    // `add` runs 8 CTAs of 128 threads; each thread executes a dozen or more
+    // instructions, and every line has five fields.
+    let add: Vec<Vec<&str>> = s.lines().map(|l| l.split('\t').collect::<Vec<_>>()).filter(|f| f[0] == "add").collect();
+    assert!(!add.is_empty(), "no line for add:\n{s}");
+    for f in &add {
+        assert_eq!(f.len(), 5, "{f:?}");
+        let n: u64 = f[1].parse().expect("instruction count");
+        assert!(n >= 1024 * 10, "add executed only {n} thread-instructions");
+        assert_eq!((f[3], f[4]), ("8", "128"), "{f:?}");
+    }
+}

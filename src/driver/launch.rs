@@ -229,8 +229,12 @@ unsafe fn launch(
             let t0 = std::time::Instant::now();
             let result = run_grid(&func.kernel, &cfg, &buf, &ranges);
             drop(running);
+            let took = t0.elapsed();
             if let Some(t) = crate::trace::tracer() {
-                t.kernel_ran(&func.kernel.name, t0.elapsed());
+                t.kernel_ran(&func.kernel.name, took);
+            }
+            if let (Some(stats), Ok(s)) = (stats_file(), &result) {
+                stats.record(&func.kernel.name, s.thread_instructions, took, &cfg);
             }
             if let Err(fault) = result {
                 let code = match fault.kind {
@@ -254,6 +258,36 @@ unsafe fn launch(
         return super::stream::sticky();
     }
     Ok(())
+}
+
+/// `SOFTCUDA_STATS=<file>`: one line per grid run, appended:
+/// `kernel<TAB>thread-instructions<TAB>seconds<TAB>CTAs<TAB>threads per CTA`
+/// (thread-instructions: instructions executed summed over active lanes).
+/// The benchmark suite reads it.
+struct StatsFile(parking_lot::Mutex<std::fs::File>);
+
+impl StatsFile {
+    fn record(&self, name: &str, instructions: u64, took: std::time::Duration, cfg: &LaunchConfig) {
+        use std::io::Write;
+        let ctas: u64 = cfg.grid.iter().map(|&g| g as u64).product();
+        let threads: u64 = cfg.block.iter().map(|&b| b as u64).product();
+        let line = format!("{name}\t{instructions}\t{:.9}\t{ctas}\t{threads}\n", took.as_secs_f64());
+        let _ = self.0.lock().write_all(line.as_bytes());
+    }
+}
+
+fn stats_file() -> Option<&'static StatsFile> {
+    static FILE: once_cell::sync::Lazy<Option<StatsFile>> = once_cell::sync::Lazy::new(|| {
+        let path = std::env::var_os("SOFTCUDA_STATS")?;
+        match std::fs::OpenOptions::new().create(true).append(true).open(&path) {
+            Ok(f) => Some(StatsFile(parking_lot::Mutex::new(f))),
+            Err(e) => {
+                log(format_args!("cannot open SOFTCUDA_STATS file {}: {e}", path.to_string_lossy()));
+                None
+            }
+        }
+    });
+    FILE.as_ref()
 }
 
 /// `CUlaunchConfig` (cuda.h).
