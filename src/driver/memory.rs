@@ -370,12 +370,17 @@ fn memset_2d(dst: u64, pitch: usize, elem: usize, value: u32, width: usize, heig
     };
     let space = SPACE.read();
     let d = space.host_ptr(dst, span).map_err(mem_err)?;
-    let pattern = value.to_le_bytes();
     for r in 0..height {
-        // SAFETY: row r lies inside the checked span of a live block (lock held).
-        let buf = unsafe { std::slice::from_raw_parts_mut(d.add(r * pitch), row) };
-        for chunk in buf.chunks_exact_mut(elem) {
-            chunk.copy_from_slice(&pattern[..elem]);
+        // SAFETY: row r lies inside the checked span of a live block (lock
+        // held); the start and pitch are multiples of the element size
+        // (checked), so each row is aligned for its element type.
+        unsafe {
+            let p = d.add(r * pitch);
+            match elem {
+                1 => std::ptr::write_bytes(p, value as u8, row),
+                2 => std::slice::from_raw_parts_mut(p as *mut u16, width).fill(value as u16),
+                _ => std::slice::from_raw_parts_mut(p as *mut u32, width).fill(value),
+            }
         }
     }
     Ok(())
