@@ -720,6 +720,59 @@ static void bench_transpose(void)
     free(in); free(got); free(nat_out);
 }
 
+/* ---- costs that scale (issue 7 item 4) ------------------------------------ */
+
+/* Empty-kernel launch + cuCtxSynchronize, and launches alone (one sync at
+   the end), in microseconds per launch. */
+static void cost_launch(void)
+{
+    CUfunction f = getfn("empty_kernel");
+    const int n = g_quick ? 500 : 5000;
+    for (int i = 0; i < 100; ++i) {
+        CK(cuLaunchKernel(f, 1, 1, 1, 1, 1, 1, 0, NULL, NULL, NULL));
+        CK(cuCtxSynchronize());
+    }
+    double t0 = now();
+    for (int i = 0; i < n; ++i) {
+        CK(cuLaunchKernel(f, 1, 1, 1, 1, 1, 1, 0, NULL, NULL, NULL));
+        CK(cuCtxSynchronize());
+    }
+    double sync_us = (now() - t0) / n * 1e6;
+    t0 = now();
+    for (int i = 0; i < n; ++i)
+        CK(cuLaunchKernel(f, 1, 1, 1, 1, 1, 1, 0, NULL, NULL, NULL));
+    CK(cuCtxSynchronize());
+    double async_us = (now() - t0) / n * 1e6;
+    printf("COST name=launch_sync us=%.3f launches=%d\n", sync_us, n);
+    printf("COST name=launch_async us=%.3f launches=%d\n", async_us, n);
+    fflush(stdout);
+}
+
+/* cuModuleLoadData + cuModuleUnload of a large PTX file, in seconds. */
+static void cost_module_load(const char *path, const char *text)
+{
+    CUmodule m;
+    double t0 = now();
+    CK(cuModuleLoadData(&m, text));
+    double load = now() - t0;
+    CK(cuModuleUnload(m));
+    printf("COST name=module_load bytes=%zu s=%.4f file=%s\n", strlen(text), load, path);
+    fflush(stdout);
+}
+
+/* Peak resident memory of this process so far (kB), from /proc. */
+static long peak_rss_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    if (!f) return -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
+    fclose(f);
+    return kb;
+}
+
 /* ---- driver --------------------------------------------------------------- */
 
 static void run_sgemm512(void) { bench_sgemm("sgemm512", g_quick ? 128 : 512); }
@@ -741,7 +794,8 @@ static const struct { const char *name, *alias; void (*fn)(void); } benches[] = 
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: bench-host PTX_FILE [--quick] [--reps N|auto] [NAME...]\nnames:");
+    fprintf(stderr, "usage: bench-host PTX_FILE [--quick] [--reps N|auto] [--costs] [--big-ptx FILE] [NAME...]\n"
+                    "  --costs: launch overhead (and module load time of --big-ptx FILE), no kernels unless named\nnames:");
     for (int i = 0; i < NBENCH; ++i) fprintf(stderr, " %s", benches[i].name);
     fprintf(stderr, "\n");
     exit(2);
@@ -763,10 +817,15 @@ static char *read_file(const char *path)
 
 int main(int argc, char **argv)
 {
-    const char *ptx_path = NULL;
-    int selected[NBENCH] = { 0 }, any = 0;
+    const char *ptx_path = NULL, *big_ptx = NULL;
+    int selected[NBENCH] = { 0 }, any = 0, costs = 0;
     for (int i = 1; i < argc; ++i) {
         if (!strcmp(argv[i], "--quick")) g_quick = 1;
+        else if (!strcmp(argv[i], "--costs")) costs = 1;
+        else if (!strcmp(argv[i], "--big-ptx")) {
+            if (++i >= argc) usage();
+            big_ptx = argv[i];
+        }
         else if (!strcmp(argv[i], "--reps")) {
             if (++i >= argc) usage();
             g_reps = !strcmp(argv[i], "auto") ? 0 : atoi(argv[i]);
@@ -798,8 +857,17 @@ int main(int argc, char **argv)
     fprintf(stderr, "bench-host: device \"%s\", %s sizes, reps=%s\n", devname,
             g_quick ? "quick" : "full", g_reps ? "fixed" : "auto");
 
+    if (costs) {
+        cost_launch();
+        if (big_ptx) {
+            char *text = read_file(big_ptx);
+            cost_module_load(big_ptx, text);
+            free(text);
+        }
+    }
     for (int b = 0; b < NBENCH; ++b)
-        if (!any || selected[b]) benches[b].fn();
+        if ((!any && !costs) || selected[b]) benches[b].fn();
+    printf("COST name=peak_rss kb=%ld\n", peak_rss_kb());
 
     CK(cuModuleUnload(g_mod));
     CK(cuCtxDestroy(ctx));

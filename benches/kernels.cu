@@ -138,3 +138,6 @@ extern "C" __global__ void transpose(const float* in, float* out, int w, int h)
     for (int j = 0; j < 32; j += 8)
         if (x < h && y + j < w) out[(size_t)(y + j) * h + x] = tile[threadIdx.x][threadIdx.y + j];
 }
+
+// Does nothing: launch overhead.
+extern "C" __global__ void empty_kernel() {}

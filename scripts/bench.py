@@ -19,7 +19,7 @@ on this machine:
 
 Usage: scripts/bench.py [--quick] [--no-numba] [--gpu-results F] [--scaling F]
                         [--out BENCHMARKS.md] [NAME...]
-`--scaling F` adds a scaling table from a file of `threads=N name=... emu_s=...`
+`--scaling F` adds a scaling table from a file of `host_threads=N name=... emu_s=...`
 lines (e.g. recorded on a 16-core machine with scripts/bench.py --scaling-run).
 """
 import argparse
@@ -104,6 +104,25 @@ def run_host(names, quick, threads=None):
     return out
 
 
+def big_ptx():
+    """A large real PTX module: tests/cudart/thrust_cub.cu built with -G by the
+    pinned nvcc (cached in target/bench/)."""
+    out = os.path.join(ROOT, "target", "bench", "thrust_cub_G.ptx")
+    if not os.path.exists(out):
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        tk = sh(["scripts/install-toolkit.sh"]).stdout.strip().splitlines()[-1]
+        sh([os.path.join(tk, "bin", "nvcc"), "-G", "-ptx", "-arch=compute_80", "-I", "tests/cudart",
+            "tests/cudart/thrust_cub.cu", "-o", out])
+    return out
+
+
+def run_costs(quick):
+    env = dict(os.environ, LD_LIBRARY_PATH=LIB, SOFTCUDA_LOG="0")
+    env.pop("SOFTCUDA_BACKEND", None)
+    r = sh([HOST, PTX, "--costs", "--big-ptx", big_ptx()] + (["--quick"] if quick else []), env=env)
+    return {fields(l)["name"]: fields(l) for l in r.stdout.splitlines() if l.startswith("COST ")}
+
+
 def work(name, size):
     """Units of work for a size text (n=…, AxB, AxBxC)."""
     nums = [int(x) for x in re.findall(r"\d+", size)]
@@ -151,7 +170,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
     ap.add_argument("--no-numba", action="store_true")
     ap.add_argument("--gpu-results", help="BENCH lines recorded on a GPU through the forward backend")
-    ap.add_argument("--scaling", help="threads=N lines recorded by --scaling-run on another machine")
+    ap.add_argument("--scaling", help="host_threads=N lines recorded by --scaling-run on another machine")
     ap.add_argument("--scaling-run", action="store_true", help="only print threads=N lines for 1 and all cores")
     ap.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
     ap.add_argument("names", nargs="*")
@@ -162,12 +181,13 @@ def main():
     if a.scaling_run:
         for t in sorted({1, cores}):
             for name, b in run_host(names, a.quick, threads=t).items():
-                print(f"threads={t} name={name} emu_s={b['emu_s']} ok={b.get('ok')}", flush=True)
+                print(f"host_threads={t} name={name} emu_s={b['emu_s']} ok={b.get('ok')}", flush=True)
         return
     t0 = time.time()
     full = run_host(names, a.quick)
     one = run_host(names, a.quick, threads=1) if cores > 1 else full
     numba = {} if a.no_numba else run_numba()
+    costs = run_costs(a.quick)
     gpu = {}
     if a.gpu_results:
         for l in open(a.gpu_results):
@@ -215,15 +235,25 @@ def main():
           "- parallel eff.: softcuda with SOFTCUDA_THREADS=1 time / (threads × time with all threads).",
           "", "| " + " | ".join(hdr) + " |", "|" + "---|" * len(hdr)]
     md += ["| " + " | ".join(r) + " |" for r in rows]
+    lc, la, ml = costs.get("launch_sync", {}), costs.get("launch_async", {}), costs.get("module_load", {})
+    if lc:
+        mb = int(ml.get("bytes", "0")) / 1e6
+        secs = float(ml.get("s", "0"))
+        md += ["", "## Costs", "",
+               "| cost | measured | target |", "|---|---|---|",
+               f"| empty-kernel launch + cuCtxSynchronize | {float(lc['us']):.1f} µs | < 20 µs |",
+               f"| empty-kernel launch alone (one sync at the end) | {float(la['us']):.1f} µs | |",
+               f"| cuModuleLoadData of a {mb:.1f} MB PTX (`thrust_cub.cu -G`) | {secs:.3f} s"
+               f" ({secs / mb if mb else 0:.3f} s per MB) | 1 MB < 0.5 s |"]
     if a.gpu_results:
         md += ["", f"H100 column: `{os.path.relpath(a.gpu_results, ROOT)}`, recorded through the forward backend;"
                " the ratio is softcuda time / H100 time."]
     if a.scaling:
         sc = {}
         for l in open(a.scaling):
-            if l.startswith("threads="):
+            if l.startswith("host_threads="):
                 f = fields("x " + l)
-                sc.setdefault(f["name"], {})[int(f["threads"])] = float(f["emu_s"])
+                sc.setdefault(f["name"], {})[int(f["host_threads"])] = float(f["emu_s"])
         md += ["", f"## Scaling on another machine (`{os.path.relpath(a.scaling, ROOT)}`)", "",
                "| benchmark | 1 thread s | N threads s | N | efficiency |", "|---|---|---|---|---|"]
         for name, d in sc.items():
