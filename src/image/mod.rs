@@ -132,8 +132,9 @@ pub unsafe fn image_bytes<'a>(image: *const u8) -> Option<&'a [u8]> {
             FATBIN_MAGIC => return unsafe { fatbin_at(image, "fatbinary") }.ok(),
             WRAPPER_MAGIC => return None,
             ELF_MAGIC => {
-                // SAFETY: forwarded caller contract; the headers promise `len` bytes.
+                // SAFETY: forwarded caller contract.
                 let len = unsafe { elf::extent_at(image) }.ok()?;
+                // SAFETY: the ELF headers promise `len` bytes.
                 return Some(unsafe { bytes_at(image, len) });
             }
             _ => {}

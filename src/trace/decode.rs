@@ -253,7 +253,10 @@ unsafe fn launch(t: &Tracer, name: &str, args: &[Arg]) -> Option<String> {
         if params != 0 {
             // SAFETY: kernelParams holds one pointer per parameter (caller contract).
             s += &unsafe { kernel_params(&sig, |i| *(params as usize as *const *const u8).add(i)) };
-        } else if let Some(buf) = unsafe { extra_buffer(extra as usize as *const *const c_void) } {
+        } else if let Some(buf) =
+            // SAFETY: `extra` is NULL or an END-terminated array (caller contract).
+            unsafe { extra_buffer(extra as usize as *const *const c_void) }
+        {
             // SAFETY: the packed buffer holds the parameters at their offsets;
             // only parameters inside its size are read.
             s += &unsafe {
