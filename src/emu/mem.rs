@@ -229,6 +229,55 @@ impl<'a> Cta<'a> {
         })
     }
 
+    /// The common load: a scalar of 1, 2, 4 or 8 bytes from shared memory or
+    /// from the global allocation last hit, aligned and in bounds. None for
+    /// anything else; the caller then takes [`Cta::load`], which resolves
+    /// every case and reports faults.
+    #[inline(always)]
+    pub fn load_fast(&mut self, space: Space, addr: u64, size: u32) -> Option<u64> {
+        if addr & (size as u64).wrapping_sub(1) != 0 {
+            return None;
+        }
+        match space {
+            Space::Shared => {
+                let o = addr as usize;
+                let b = self.shared.get(o..o.checked_add(size as usize)?)?;
+                Some(read_small(b))
+            }
+            Space::Global if addr >= self.cache.0 && addr.checked_add(size as u64)? <= self.cache.1 => {
+                Some(read_global(addr, size))
+            }
+            _ => None,
+        }
+    }
+
+    /// The store counterpart of [`Cta::load_fast`]; false: not done, take
+    /// [`Cta::store`].
+    #[inline(always)]
+    pub fn store_fast(&mut self, space: Space, addr: u64, size: u32, v: u64) -> bool {
+        if addr & (size as u64).wrapping_sub(1) != 0 {
+            return false;
+        }
+        match space {
+            Space::Shared => {
+                let o = addr as usize;
+                let Some(end) = o.checked_add(size as usize) else { return false };
+                match self.shared.get_mut(o..end) {
+                    Some(b) => {
+                        write_le(b, v);
+                        true
+                    }
+                    None => false,
+                }
+            }
+            Space::Global if addr >= self.cache.0 && addr.saturating_add(size as u64) <= self.cache.1 => {
+                write_global(addr, size, v);
+                true
+            }
+            _ => false,
+        }
+    }
+
     pub fn store(&mut self, space: Space, addr: u64, size: u32, v: u64, thread: u32) -> Result<(), Fault> {
         let loc = self.resolve(space, addr, size, thread, "store")?;
         match loc {
@@ -321,6 +370,17 @@ impl<'a> Cta<'a> {
     }
 }
 
+/// [`read_le`] for the sizes of scalar accesses, without a length-dependent copy.
+#[inline(always)]
+fn read_small(b: &[u8]) -> u64 {
+    match *b {
+        [x] => x as u64,
+        [x, y] => u16::from_le_bytes([x, y]) as u64,
+        [a, b, c, d] => u32::from_le_bytes([a, b, c, d]) as u64,
+        _ => read_le(b),
+    }
+}
+
 fn read_le(b: &[u8]) -> u64 {
     let mut x = [0u8; 8];
     x[..b.len()].copy_from_slice(b);
@@ -338,8 +398,9 @@ fn write_le(b: &mut [u8], v: u64) {
 
 fn read_global(a: u64, size: u32) -> u64 {
     // Every arm: `a` lies with `size` bytes inside a live allocation (checked
-    // by `resolve` against the snapshot taken under the address-space read
-    // lock, held for the launch, so nothing is freed meanwhile).
+    // by `resolve` or `load_fast` against the snapshot of live ranges taken
+    // when the grid started; memory freed since stays allocated until the
+    // grid ends, see `memory::KernelRunning`).
     // SAFETY: in a live allocation (above) and aligned to `size` (`resolve`).
     unsafe {
         match size {

@@ -760,6 +760,23 @@ impl Warp {
             }
             Op::Ld { space, ty, ref ds, addr } => {
                 let size = ty.size();
+                if let [d] = ds[..] {
+                    // Scalar loads take the fast path lane by lane; the first
+                    // lane it cannot serve sends the rest to the checked path.
+                    let mut rest = 0u32;
+                    for l in lanes(mask) {
+                        match cta.load_fast(space, self.addr(addr, l), size) {
+                            Some(raw) => self.set(d, l, alu::ext(raw, ty)),
+                            None => rest |= 1 << l,
+                        }
+                    }
+                    for l in lanes(rest) {
+                        let a = self.addr(addr, l);
+                        let raw = cta.load(space, a, size, self.first_thread + l as u32)?;
+                        self.set(d, l, alu::ext(raw, ty));
+                    }
+                    return Ok(None);
+                }
                 for l in lanes(mask) {
                     let base = self.addr(addr, l);
                     let thread = self.first_thread + l as u32;
@@ -772,6 +789,16 @@ impl Warp {
             }
             Op::St { space, ty, ref srcs, addr } => {
                 let size = ty.size();
+                if let [src] = srcs[..] {
+                    for l in lanes(mask) {
+                        let a = self.addr(addr, l);
+                        let v = self.v(src, l);
+                        if !cta.store_fast(space, a, size, v) {
+                            cta.store(space, a, size, v, self.first_thread + l as u32)?;
+                        }
+                    }
+                    return Ok(None);
+                }
                 for l in lanes(mask) {
                     let base = self.addr(addr, l);
                     let thread = self.first_thread + l as u32;
