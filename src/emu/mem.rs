@@ -229,8 +229,9 @@ impl<'a> Cta<'a> {
         })
     }
 
-    /// The common load: a scalar of 1, 2, 4 or 8 bytes from shared memory or
-    /// from the global allocation last hit, aligned and in bounds. None for
+    /// The common load: a scalar of 1, 2, 4 or 8 bytes from shared or global
+    /// memory, aligned and in bounds (the global allocation last hit is
+    /// checked first, then the sorted live ranges). None for
     /// anything else; the caller then takes [`Cta::load`], which resolves
     /// every case and reports faults.
     #[inline(always)]
@@ -244,9 +245,7 @@ impl<'a> Cta<'a> {
                 let b = self.shared.get(o..o.checked_add(size as usize)?)?;
                 Some(read_small(b))
             }
-            Space::Global if addr >= self.cache.0 && addr.checked_add(size as u64)? <= self.cache.1 => {
-                Some(read_global(addr, size))
-            }
+            Space::Global if self.global_ok(addr, size as u64) => Some(read_global(addr, size)),
             _ => None,
         }
     }
@@ -270,7 +269,7 @@ impl<'a> Cta<'a> {
                     None => false,
                 }
             }
-            Space::Global if addr >= self.cache.0 && addr.saturating_add(size as u64) <= self.cache.1 => {
+            Space::Global if self.global_ok(addr, size as u64) => {
                 write_global(addr, size, v);
                 true
             }
