@@ -182,6 +182,11 @@ fn streams_launch_blocking() {
 }
 
 #[test]
+fn watchdog() {
+    ctest_env("watchdog", &[("SOFTCUDA_WATCHDOG_MS", Some("300"))]);
+}
+
+#[test]
 fn device_query() {
     ctest("device_query");
 }

@@ -217,7 +217,7 @@ unsafe fn launch(
         }
         grid_workspace = a;
     }
-    let cfg = LaunchConfig { grid, block, dyn_shared: shared, grid_workspace };
+    let cfg = LaunchConfig { grid, block, dyn_shared: shared, grid_workspace, watchdog: watchdog() };
     let run = move || {
         if ctx.sticky.load(Ordering::Acquire) != CUDA_SUCCESS {
             // The context faulted before this grid started: it does not run.
@@ -243,6 +243,7 @@ unsafe fn launch(
                     FaultKind::Trap | FaultKind::BarrierDeadlock => CUDA_ERROR_LAUNCH_FAILED,
                     FaultKind::Assert => CUDA_ERROR_ASSERT,
                     FaultKind::Unsupported | FaultKind::IllegalInstruction => CUDA_ERROR_ILLEGAL_INSTRUCTION,
+                    FaultKind::Timeout => CUDA_ERROR_LAUNCH_TIMEOUT,
                 };
                 log(format_args!("kernel '{}' faulted: {fault}", func.kernel.name));
                 let _ = ctx.sticky.compare_exchange(CUDA_SUCCESS, code, Ordering::AcqRel, Ordering::Acquire);
@@ -258,6 +259,17 @@ unsafe fn launch(
         return super::stream::sticky();
     }
     Ok(())
+}
+
+/// `SOFTCUDA_WATCHDOG_MS=<ms>`: a grid that runs longer is stopped and the
+/// launch fails with `CUDA_ERROR_LAUNCH_TIMEOUT` (sticky, like every kernel
+/// fault). Unset or 0: no limit (NVIDIA's compute GPUs have none either).
+fn watchdog() -> Option<std::time::Duration> {
+    static LIMIT: once_cell::sync::Lazy<Option<std::time::Duration>> = once_cell::sync::Lazy::new(|| {
+        let ms: u64 = std::env::var("SOFTCUDA_WATCHDOG_MS").ok()?.trim().parse().ok()?;
+        (ms > 0).then(|| std::time::Duration::from_millis(ms))
+    });
+    *LIMIT
 }
 
 /// `SOFTCUDA_STATS=<file>`: one line per grid run, appended:

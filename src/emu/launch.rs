@@ -22,6 +22,9 @@ pub struct LaunchConfig {
     /// cooperative grid runs on its own host thread, so CTAs spinning in
     /// `grid.sync()` wait for each other instead of for a free worker.
     pub grid_workspace: u64,
+    /// Stop the grid with [`FaultKind::Timeout`] once it has run this long
+    /// (checked at every backward branch); None: no limit.
+    pub watchdog: Option<std::time::Duration>,
 }
 
 /// Counters of one launch.
@@ -65,7 +68,7 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
         let shared = if k.reserved_smem { own.div_ceil(16) * 16 + RESERVED_SMEM } else { own };
         let mut cta = Cta::new(shared, k.local_size, nthreads, params, global, [0; 3], cfg.block);
         cta.const_range = k.const_range;
-        if cfg.grid_workspace != 0 {
+        if cfg.grid_workspace != 0 || cfg.watchdog.is_some() {
             cta.abort = Some(&stop);
         }
         let mut count = 0u64;
@@ -102,14 +105,48 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
         }
         executed.fetch_add(count, Ordering::Relaxed);
     };
-    if workers == 1 {
-        work();
-    } else {
-        std::thread::scope(|s| {
+    match cfg.watchdog {
+        None if workers == 1 => work(),
+        None => std::thread::scope(|s| {
             for _ in 0..workers {
                 s.spawn(work);
             }
-        });
+        }),
+        Some(limit) => {
+            // The watchdog waits for the workers to finish or the limit to
+            // pass; then it records the timeout and stops every CTA at its
+            // next backward branch.
+            let done = (Mutex::new(false), parking_lot::Condvar::new());
+            std::thread::scope(|s| {
+                let handles: Vec<_> = (0..workers).map(|_| s.spawn(work)).collect();
+                let watchdog = s.spawn(|| {
+                    let mut finished = done.0.lock();
+                    let deadline = std::time::Instant::now() + limit;
+                    while !*finished {
+                        if done.1.wait_until(&mut finished, deadline).timed_out() {
+                            if !*finished {
+                                fault.lock().get_or_insert(Fault {
+                                    kind: FaultKind::Timeout,
+                                    addr: 0,
+                                    line: 0,
+                                    ctaid: [0; 3],
+                                    tid: [0; 3],
+                                    message: format!("the grid ran longer than the watchdog's {} ms", limit.as_millis()),
+                                });
+                                stop.store(true, Ordering::Relaxed);
+                            }
+                            break;
+                        }
+                    }
+                });
+                for h in handles {
+                    let _ = h.join();
+                }
+                *done.0.lock() = true;
+                done.1.notify_all();
+                let _ = watchdog.join();
+            });
+        }
     }
     match fault.into_inner() {
         Some(f) => Err(f),

@@ -32,6 +32,9 @@ pub enum FaultKind {
     /// `CUDA_ERROR_ILLEGAL_INSTRUCTION`.
     Unsupported,
     IllegalInstruction,
+    /// The grid ran longer than the watchdog allows (`SOFTCUDA_WATCHDOG_MS`)
+    /// → `CUDA_ERROR_LAUNCH_TIMEOUT`.
+    Timeout,
 }
 
 /// A kernel fault with where and who.

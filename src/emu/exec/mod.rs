@@ -826,7 +826,7 @@ impl Warp {
                         0,
                         0,
                         pc,
-                        "another CTA of this cooperative grid faulted".into(),
+                        "the grid was stopped (another CTA faulted, or the watchdog expired)".into(),
                     ));
                 }
                 let Some(top) = self.stack.last_mut() else { return Ok(None) };
