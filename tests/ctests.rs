@@ -182,6 +182,11 @@ fn streams_launch_blocking() {
 }
 
 #[test]
+fn misuse() {
+    ctest("misuse");
+}
+
+#[test]
 fn watchdog() {
     ctest_env("watchdog", &[("SOFTCUDA_WATCHDOG_MS", Some("300"))]);
 }
