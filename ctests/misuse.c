@@ -222,11 +222,21 @@ static CUresult garbage_module(void)
     return cuModuleGetFunction(&f, (CUmodule)(uintptr_t)0x1234, "add");
 }
 
-static CUresult destroyed_context(void)
+/* Measured on the H100: a destroyed context can be made current. */
+static CUresult destroyed_context_set_current(void)
 {
     CUcontext ctx = setup(NULL);
     if (cuCtxDestroy(ctx)) return 100;
     return cuCtxSetCurrent(ctx);
+}
+
+/* ...and calls in it then fail. */
+static CUresult destroyed_context_alloc(void)
+{
+    CUdeviceptr p;
+    CUcontext ctx = setup(NULL);
+    if (cuCtxDestroy(ctx) || cuCtxSetCurrent(ctx)) return 100;
+    return cuMemAlloc(&p, 16);
 }
 
 static CUresult garbage_function(void)
@@ -267,7 +277,8 @@ static const struct {
     { "garbage_stream", garbage_stream, CUDA_ERROR_INVALID_HANDLE, SOFTCUDA_ONLY },
     { "destroyed_event", destroyed_event, CUDA_ERROR_INVALID_HANDLE, SOFTCUDA_ONLY },
     { "garbage_module", garbage_module, CUDA_ERROR_INVALID_HANDLE, SOFTCUDA_ONLY },
-    { "destroyed_context", destroyed_context, CUDA_ERROR_INVALID_CONTEXT, SOFTCUDA_ONLY },
+    { "destroyed_context_set_current", destroyed_context_set_current, CUDA_SUCCESS, ANYWHERE },
+    { "destroyed_context_alloc", destroyed_context_alloc, CUDA_ERROR_CONTEXT_IS_DESTROYED, ANYWHERE },
     { "garbage_function", garbage_function, CUDA_ERROR_INVALID_HANDLE, SOFTCUDA_ONLY },
 };
 

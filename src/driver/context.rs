@@ -239,7 +239,9 @@ pub(crate) fn ctx_set_current(ctx: CUcontext) -> CuResult {
         state::set_current(None);
         return Ok(());
     }
-    if DRIVER.contexts.get(h).is_none() {
+    // A destroyed context may be made current (measured on the H100:
+    // CUDA_SUCCESS); calls in it then fail with CONTEXT_IS_DESTROYED.
+    if DRIVER.contexts.get(h).is_none() && !DRIVER.destroyed.lock().contains(&h) {
         return fail(CUDA_ERROR_INVALID_CONTEXT);
     }
     state::set_current(Some(h));
