@@ -187,6 +187,11 @@ fn misuse() {
 }
 
 #[test]
+fn memcap() {
+    ctest_env("memcap", &[("SOFTCUDA_DEVICE_MEMORY", Some("64M"))]);
+}
+
+#[test]
 fn watchdog() {
     ctest_env("watchdog", &[("SOFTCUDA_WATCHDOG_MS", Some("300"))]);
 }

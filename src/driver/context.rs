@@ -54,7 +54,7 @@ pub const DEFAULT_LIMITS: [usize; NUM_LIMITS] =
 fn max_stack() -> usize {
     let threads = device_attribute(attr::MULTIPROCESSOR_COUNT).unwrap_or(1) as usize
         * device_attribute(attr::MAX_THREADS_PER_MULTIPROCESSOR).unwrap_or(1) as usize;
-    super::device::TOTAL_MEM / threads.max(1)
+    super::device::total_mem() / threads.max(1)
 }
 
 /// The value `cuCtxSetLimit(limit, value)` stores, or its error. Measured

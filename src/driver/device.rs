@@ -27,8 +27,11 @@ pub const DRIVER_VERSION: i32 = 13050;
 /// The emulated device's name.
 pub const DEVICE_NAME: &str = "softcuda emulated GPU";
 
-/// Device memory we report as total (bytes): 16 GiB; allocations come from host memory.
-pub const TOTAL_MEM: usize = 16 << 30;
+/// Device memory we report as total (bytes): `SOFTCUDA_DEVICE_MEMORY`, else
+/// 16 GiB (`memory::device_memory`); allocations come from host memory.
+pub fn total_mem() -> usize {
+    crate::memory::device_memory() as usize
+}
 
 /// The most devices `SOFTCUDA_DEVICES` may ask for.
 pub const MAX_DEVICES: u32 = 64;
@@ -198,7 +201,7 @@ pub(crate) unsafe fn device_get_name(name: *mut c_char, len: i32, dev: i32) -> C
 pub(crate) unsafe fn device_total_mem(bytes: *mut usize, dev: i32) -> CuResult {
     check_device(dev)?;
     // SAFETY: out() checks NULL.
-    unsafe { out(bytes, TOTAL_MEM) }
+    unsafe { out(bytes, total_mem()) }
 }
 
 /// Attribute `attrib` of device `dev`: the common table, with the PCI bus

@@ -61,7 +61,7 @@ pub(crate) fn mem_free(dptr: u64) -> CuResult {
 pub(crate) unsafe fn mem_get_info(free: *mut usize, total: *mut usize) -> CuResult {
     current()?;
     let used = SPACE.read().device_bytes() as usize;
-    let t = super::device::TOTAL_MEM;
+    let t = super::device::total_mem();
     // SAFETY: out() checks NULL.
     unsafe {
         out(free, t.saturating_sub(used))?;

@@ -87,6 +87,30 @@ pub struct AddressSpace {
     next_id: u64,
 }
 
+/// Device memory the emulated device has (bytes): `SOFTCUDA_DEVICE_MEMORY`
+/// (a byte count, optionally with a K, M or G suffix for KiB, MiB, GiB),
+/// else 16 GiB. Device and managed allocations beyond it fail with
+/// out-of-memory; `cuMemGetInfo` and `cuDeviceTotalMem` report it.
+pub fn device_memory() -> u64 {
+    static CAP: once_cell::sync::Lazy<u64> = once_cell::sync::Lazy::new(|| {
+        std::env::var("SOFTCUDA_DEVICE_MEMORY").ok().and_then(|v| parse_size(&v)).unwrap_or(16 << 30)
+    });
+    *CAP
+}
+
+/// `123`, `64K`, `512M`, `2G` → bytes (None for anything else, or 0).
+fn parse_size(v: &str) -> Option<u64> {
+    let v = v.trim();
+    let (digits, shift) = match v.char_indices().last()? {
+        (i, 'k' | 'K') => (&v[..i], 10),
+        (i, 'm' | 'M') => (&v[..i], 20),
+        (i, 'g' | 'G') => (&v[..i], 30),
+        _ => (v, 0),
+    };
+    let n: u64 = digits.trim().parse().ok()?;
+    n.checked_mul(1u64 << shift).filter(|&b| b > 0)
+}
+
 /// Largest single allocation we accept (bytes); larger sizes are reported as
 /// out of memory rather than handed to the host allocator.
 pub const MAX_ALLOC: usize = 1 << 40;
@@ -117,6 +141,9 @@ impl AddressSpace {
         pool: usize,
     ) -> Result<u64, MemError> {
         if size > MAX_ALLOC || kind == AllocKind::Registered {
+            return Err(MemError::OutOfMemory);
+        }
+        if counts_as_device(kind) && self.device_bytes.saturating_add(size as u64) > device_memory() {
             return Err(MemError::OutOfMemory);
         }
         let layout = Layout::from_size_align(size.max(1), ALLOC_ALIGN).map_err(|_| MemError::OutOfMemory)?;
@@ -338,6 +365,16 @@ pub static SPACE: once_cell::sync::Lazy<RwLock<AddressSpace>> =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_parse_with_suffixes() {
+        assert_eq!(parse_size("4096"), Some(4096));
+        assert_eq!(parse_size("64M"), Some(64 << 20));
+        assert_eq!(parse_size(" 2g "), Some(2 << 30));
+        assert_eq!(parse_size("12k"), Some(12 << 10));
+        assert_eq!(parse_size("lots"), None);
+        assert_eq!(parse_size("0"), None);
+    }
 
     #[test]
     fn alloc_find_free() {
