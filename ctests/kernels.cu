@@ -1,3 +1,4 @@
+#include <cassert>
 // Kernels for the C tests in ctests/. kernels.ptx is generated from this file
 // and committed; regenerate it with ctests/regen.sh, which runs
 //
@@ -79,6 +80,47 @@ __global__ void copy_word(unsigned *dst, const unsigned *src)
 {
     if (blockIdx.x == 0 && threadIdx.x == 0)
         *dst = *src;
+}
+
+// ---- Faults (ctests/misuse.c): each stops its launch with a sticky error.
+
+// A 4-byte load from an address that is not 4-byte aligned.
+__global__ void fault_misaligned(const char *p, int *out)
+{
+    *out = *(const volatile int *)(p + 1);
+}
+
+// A shared-memory store far outside the CTA's shared memory.
+__global__ void fault_shared(int idx, int *out)
+{
+    __shared__ int s[32];
+    ((volatile int *)s)[idx] = 1;
+    __syncthreads();
+    *out = s[threadIdx.x % 32];
+}
+
+__global__ void fault_trap()
+{
+    __trap();
+}
+
+__global__ void fault_assert(int v)
+{
+    assert(v == 0);
+}
+
+// Recursion with a large frame, deep enough to overflow any stack.
+__device__ int deep(volatile int *buf, int n)
+{
+    volatile int frame[256];
+    for (int i = 0; i < 256; i++)
+        frame[i] = n + i;
+    return n == 0 ? frame[7] : deep(buf, n - 1) + frame[n % 256];
+}
+
+__global__ void fault_recursion(int *out, int n)
+{
+    *out = deep(out, n);
 }
 
 } // extern "C"

@@ -1,6 +1,7 @@
 /*
- * API misuse (issue 8): each case runs in a child process of its own, so a
- * crash counts as a failure instead of ending the suite, and must return
+ * API misuse and kernel faults (issue 8): each case runs in a child process
+ * of its own, so a crash counts as a failure instead of ending the suite,
+ * and must return
  * the CUresult NVIDIA's driver returns (measured on the H100 where noted).
  * Cases marked SOFTCUDA_ONLY pass garbage or destroyed handles, which
  * NVIDIA's driver may dereference and crash on; they are checked on
@@ -245,6 +246,62 @@ static CUresult garbage_function(void)
     return cuLaunchKernel((CUfunction)(uintptr_t)0x1234, 1, 1, 1, 1, 1, 1, 0, NULL, NULL, NULL);
 }
 
+/* Launches one thread block of `kernel`, synchronises, and checks that the
+   error (if any) is sticky: a later call must return it too (999 if not). */
+static CUresult run_fault(const char *kernel, void **args)
+{
+    CUmodule m;
+    CUfunction f;
+    CUdeviceptr p;
+    setup(NULL);
+    if (cuModuleLoadData(&m, ptx) || cuModuleGetFunction(&f, m, kernel)) return 100;
+    CUresult r = cuLaunchKernel(f, 1, 1, 1, 32, 1, 1, 0, NULL, args, NULL);
+    if (r == CUDA_SUCCESS) r = cuCtxSynchronize();
+    if (r != CUDA_SUCCESS && cuMemAlloc(&p, 16) != r) return (CUresult)999;
+    return r;
+}
+
+static CUresult fault_misaligned(void)
+{
+    CUdeviceptr buf, out;
+    setup(NULL);
+    if (cuMemAlloc(&buf, 64) || cuMemAlloc(&out, 4)) return 100;
+    void *args[] = { &buf, &out };
+    return run_fault("fault_misaligned", args);
+}
+
+static CUresult fault_shared(void)
+{
+    CUdeviceptr out;
+    int idx = 1 << 24;
+    setup(NULL);
+    if (cuMemAlloc(&out, 4)) return 100;
+    void *args[] = { &idx, &out };
+    return run_fault("fault_shared", args);
+}
+
+static CUresult fault_trap(void)
+{
+    return run_fault("fault_trap", NULL);
+}
+
+static CUresult fault_assert(void)
+{
+    int v = 1;
+    void *args[] = { &v };
+    return run_fault("fault_assert", args);
+}
+
+static CUresult fault_stack_overflow(void)
+{
+    CUdeviceptr out;
+    int n = 1 << 20;
+    setup(NULL);
+    if (cuMemAlloc(&out, 4)) return 100;
+    void *args[] = { &out, &n };
+    return run_fault("fault_recursion", args);
+}
+
 enum { ANYWHERE, SOFTCUDA_ONLY };
 
 static const struct {
@@ -274,6 +331,11 @@ static const struct {
     { "extra_missing_pointer", extra_missing_pointer, CUDA_ERROR_INVALID_VALUE, ANYWHERE },
     { "extra_too_large", extra_too_large, CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES, ANYWHERE },
     { "out_of_bounds_kernel_is_sticky", out_of_bounds_kernel_is_sticky, CUDA_ERROR_ILLEGAL_ADDRESS, ANYWHERE },
+    { "fault_misaligned", fault_misaligned, CUDA_ERROR_MISALIGNED_ADDRESS, ANYWHERE },
+    { "fault_shared_out_of_bounds", fault_shared, CUDA_ERROR_ILLEGAL_ADDRESS, ANYWHERE },
+    { "fault_trap", fault_trap, CUDA_ERROR_LAUNCH_FAILED, ANYWHERE },
+    { "fault_assert", fault_assert, CUDA_ERROR_ASSERT, ANYWHERE },
+    { "fault_stack_overflow", fault_stack_overflow, CUDA_ERROR_ILLEGAL_ADDRESS, ANYWHERE },
     { "garbage_stream", garbage_stream, CUDA_ERROR_INVALID_HANDLE, SOFTCUDA_ONLY },
     { "destroyed_event", destroyed_event, CUDA_ERROR_INVALID_HANDLE, SOFTCUDA_ONLY },
     { "garbage_module", garbage_module, CUDA_ERROR_INVALID_HANDLE, SOFTCUDA_ONLY },
