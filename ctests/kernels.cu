@@ -112,10 +112,10 @@ __global__ void fault_assert(int v)
 // Recursion with a large frame, deep enough to overflow any stack.
 __device__ int deep(volatile int *buf, int n)
 {
-    volatile int frame[256];
+    int frame[256]; /* indexed by a run-time value: kept in local memory */
     for (int i = 0; i < 256; i++)
-        frame[i] = n + i;
-    return n == 0 ? frame[7] : deep(buf, n - 1) + frame[n % 256];
+        frame[i] = buf[0] + n + i;
+    return n == 0 ? frame[buf[0] & 255] : deep(buf, n - 1) + frame[(n + buf[0]) & 255];
 }
 
 __global__ void fault_recursion(int *out, int n)
