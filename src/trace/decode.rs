@@ -116,22 +116,13 @@ fn format_scalar(s: &Scalar, bits: u64) -> String {
 /// `CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT`), or the number.
 fn enum_name(ty: &str, v: i64) -> String {
     use crate::driver::generated::functions::ENUM_NAMES;
-    let i = ENUM_NAMES.partition_point(|e| (e.0, e.1) < (ty, v));
-    match ENUM_NAMES.get(i) {
-        Some(&(t, x, name)) if t == ty && x == v => name.to_string(),
-        // Enumerators are non-negative; also try the unsigned reading.
-        _ if v < 0 => enum_name_unsigned(ty, v as u32 as i64),
-        _ => v.to_string(),
-    }
-}
-
-fn enum_name_unsigned(ty: &str, v: i64) -> String {
-    use crate::driver::generated::functions::ENUM_NAMES;
-    let i = ENUM_NAMES.partition_point(|e| (e.0, e.1) < (ty, v));
-    match ENUM_NAMES.get(i) {
-        Some(&(t, x, name)) if t == ty && x == v => name.to_string(),
-        _ => v.to_string(),
-    }
+    let find = |v: i64| {
+        let i = ENUM_NAMES.partition_point(|e| (e.0, e.1) < (ty, v));
+        ENUM_NAMES.get(i).filter(|e| e.0 == ty && e.1 == v).map(|e| e.2)
+    };
+    // The argument arrives as a signed 32-bit value; enumerators may also be
+    // read as unsigned (e.g. 0x80000000).
+    find(v).or_else(|| find(v as u32 as i64)).map_or_else(|| v.to_string(), str::to_string)
 }
 
 /// Reads a NUL-terminated string of at most `max` bytes.
