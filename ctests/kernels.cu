@@ -109,6 +109,23 @@ __global__ void fault_assert(int v)
     assert(v == 0);
 }
 
+// A store through a run-time index far outside a thread's local array.
+__global__ void fault_local(int idx, int *out)
+{
+    int a[16]; /* indexed by a run-time value: kept in local memory */
+    for (int i = 0; i < 16; i++)
+        a[i] = out[i];
+    a[idx] = 1;
+    *out = a[(idx + 1) & 15];
+}
+
+// Named barrier 1 waits for 64 threads; in a block of 32 it can never
+// complete (the GPU would hang; softcuda reports it).
+__global__ void fault_barrier()
+{
+    asm volatile("bar.sync 1, 64;");
+}
+
 // Recursion with a large frame, deep enough to overflow any stack.
 __device__ int deep(volatile int *buf, int n)
 {

@@ -303,6 +303,21 @@ static CUresult fault_stack_overflow(void)
     return run_fault("fault_recursion", args);
 }
 
+static CUresult fault_local(void)
+{
+    CUdeviceptr out;
+    int idx = 1 << 24;
+    setup(NULL);
+    if (cuMemAlloc(&out, 64)) return 100;
+    void *args[] = { &idx, &out };
+    return run_fault("fault_local", args);
+}
+
+static CUresult fault_barrier(void)
+{
+    return run_fault("fault_barrier", NULL);
+}
+
 enum { ANYWHERE, SOFTCUDA_ONLY };
 
 static const struct {
@@ -337,6 +352,9 @@ static const struct {
        CUDA_ERROR_ILLEGAL_INSTRUCTION; softcuda reports every access outside
        the CTA's shared memory as an illegal address. */
     { "fault_shared_out_of_bounds", fault_shared, CUDA_ERROR_ILLEGAL_ADDRESS, SOFTCUDA_ONLY },
+    { "fault_local_out_of_bounds", fault_local, CUDA_ERROR_ILLEGAL_ADDRESS, ANYWHERE },
+    /* On the GPU this launch never ends; softcuda reports the barrier. */
+    { "fault_barrier_deadlock", fault_barrier, CUDA_ERROR_LAUNCH_FAILED, SOFTCUDA_ONLY },
     { "fault_trap", fault_trap, CUDA_ERROR_LAUNCH_FAILED, ANYWHERE },
     { "fault_assert", fault_assert, CUDA_ERROR_ASSERT, ANYWHERE },
     { "fault_stack_overflow", fault_stack_overflow, CUDA_ERROR_ILLEGAL_ADDRESS, ANYWHERE },
