@@ -82,6 +82,19 @@ __global__ void copy_word(unsigned *dst, const unsigned *src)
         *dst = *src;
 }
 
+// ---- ctests/memcheck.c
+
+// Each thread writes its own shared word, then reads its neighbour's one
+// warp further on: without the barrier (sync == 0), a race between warps.
+__global__ void race_shared(int *out, int sync)
+{
+    __shared__ int s[64];
+    s[threadIdx.x] = threadIdx.x;
+    if (sync)
+        __syncthreads();
+    out[threadIdx.x] = s[(threadIdx.x + 32) % blockDim.x];
+}
+
 // ---- Faults (ctests/misuse.c): each stops its launch with a sticky error.
 
 // A 4-byte load from an address that is not 4-byte aligned.

@@ -13,6 +13,7 @@ pub mod driver;
 pub mod emu;
 pub mod forward;
 pub mod image;
+pub mod memcheck;
 pub mod memory;
 pub mod ptx;
 pub mod trace;

@@ -186,6 +186,22 @@ fn misuse() {
     ctest("misuse");
 }
 
+/// SOFTCUDA_MEMCHECK=1: the program checks each report as it appears in
+/// the log; the summary is written when the process exits.
+#[test]
+fn memcheck() {
+    let log = build_dir().join("memcheck.log");
+    let _ = fs::remove_file(&log);
+    let log_s = log.to_string_lossy().into_owned();
+    ctest_env("memcheck", &[("SOFTCUDA_MEMCHECK", Some("1")), ("SOFTCUDA_MEMCHECK_LOG", Some(&log_s))]);
+    let text = fs::read_to_string(&log).unwrap_or_default();
+    let summary = text.lines().last().unwrap_or("");
+    assert!(
+        summary.starts_with("========= ERROR SUMMARY: ") && !summary.ends_with(": 0 errors"),
+        "no error summary at the end of the log:\n{text}"
+    );
+}
+
 #[test]
 fn memcap() {
     ctest_env("memcap", &[("SOFTCUDA_DEVICE_MEMORY", Some("64M"))]);

@@ -215,6 +215,7 @@ unsafe fn launch(
             Ok(p) => unsafe { std::ptr::write_bytes(p, 0, GRID_WORKSPACE_BYTES) },
             Err(_) => return fail(CUDA_ERROR_OUT_OF_MEMORY),
         }
+        crate::memcheck::host_wrote(a, GRID_WORKSPACE_BYTES as u64);
         grid_workspace = a;
     }
     let cfg = LaunchConfig { grid, block, dyn_shared: shared, grid_workspace, watchdog: watchdog() };

@@ -151,6 +151,11 @@ impl Side {
     }
 }
 
+/// The address of byte `off` after `p` (for memcheck's record of written bytes).
+fn dp_addr(p: *mut u8, off: usize) -> u64 {
+    (p as u64).wrapping_add(off as u64)
+}
+
 /// Runs a checked 3D copy (2D copies have depth 1).
 fn copy(src: Side, dst: Side, e: Extent) -> CuResult {
     current_usable()?;
@@ -174,6 +179,7 @@ fn copy(src: Side, dst: Side, e: Extent) -> CuResult {
                 let dp = d.add(if e.depth > 1 { z * d_slice } else { 0 } + y * dst.pitch);
                 std::ptr::copy(sp, dp, e.width);
             }
+            crate::memcheck::host_wrote(dp_addr(d, if e.depth > 1 { z * d_slice } else { 0 } + y * dst.pitch), e.width as u64);
         }
     }
     Ok(())

@@ -237,6 +237,7 @@ pub(crate) fn memcpy_htod(dst: u64, src: *const c_void, n: usize) -> CuResult {
     // cannot be freed); the caller promises src has n readable bytes;
     // `copy` tolerates overlap with registered host memory.
     unsafe { std::ptr::copy(src as *const u8, d, n) };
+    crate::memcheck::host_wrote(dst, n as u64);
     Ok(())
 }
 
@@ -267,6 +268,7 @@ pub(crate) fn memcpy_dtod(dst: u64, src: u64, n: usize) -> CuResult {
     let s = space.host_ptr(src, n).map_err(mem_err)?;
     // SAFETY: both ranges are inside live blocks (checked, lock held); copy handles overlap.
     unsafe { std::ptr::copy(s, d, n) };
+    crate::memcheck::host_wrote(dst, n as u64);
     Ok(())
 }
 
@@ -304,6 +306,7 @@ pub(crate) fn memcpy(dst: u64, src: u64, n: usize) -> CuResult {
     // the caller's own memory, valid for n bytes by the API contract; `copy`
     // handles overlap.
     unsafe { std::ptr::copy(s as *const u8, d, n) };
+    crate::memcheck::host_wrote(dst, n as u64);
     Ok(())
 }
 
@@ -383,6 +386,7 @@ fn memset_2d(dst: u64, pitch: usize, elem: usize, value: u32, width: usize, heig
             }
         }
     }
+    crate::memcheck::host_wrote(dst, span as u64);
     Ok(())
 }
 

@@ -764,6 +764,22 @@ pub struct FuncInfo {
 pub struct Program {
     pub code: Vec<Inst>,
     pub funcs: Vec<FuncInfo>,
+    /// `.loc` debug lines: (PTX line of an instruction, `.file` number,
+    /// source line), sorted by PTX line; empty without debug information.
+    pub locs: Vec<(u32, u32, u32)>,
+    /// `.file` directives: (number, name).
+    pub files: Vec<(u32, String)>,
+}
+
+impl Program {
+    /// The source file and line that `.loc` gives for the instruction on PTX
+    /// line `line` (PTX ISA §11.5.2, debugging directives).
+    pub fn source_of(&self, line: u32) -> Option<(&str, u32)> {
+        let i = self.locs.partition_point(|l| l.0 < line);
+        let &(_, file, src_line) = self.locs.get(i).filter(|l| l.0 == line)?;
+        let name = self.files.iter().find(|f| f.0 == file)?.1.as_str();
+        Some((name, src_line))
+    }
 }
 
 /// An instruction: operation, optional guard `(predicate register, negated)`,

@@ -62,12 +62,16 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
     let stop = AtomicBool::new(false);
     let fault: Mutex<Option<Fault>> = Mutex::new(None);
     let executed = AtomicU64::new(0);
+    let check = crate::memcheck::enabled().then(|| crate::memcheck::GridCheck::new(&k.name, k.program.clone()));
     let work = || {
         let nthreads = cfg.block.iter().product::<u32>();
         let own = k.shared_size + cfg.dyn_shared;
         let shared = if k.reserved_smem { own.div_ceil(16) * 16 + RESERVED_SMEM } else { own };
         let mut cta = Cta::new(shared, k.local_size, nthreads, params, global, [0; 3], cfg.block);
         cta.const_range = k.const_range;
+        if let Some(g) = &check {
+            cta.check = Some(Box::new(super::mem::CtaCheck::new(g, shared)));
+        }
         if cfg.grid_workspace != 0 || cfg.watchdog.is_some() {
             cta.abort = Some(&stop);
         }
@@ -147,6 +151,9 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
                 let _ = watchdog.join();
             });
         }
+    }
+    if let Some(g) = &check {
+        g.finish();
     }
     match fault.into_inner() {
         Some(f) => Err(f),
@@ -244,13 +251,17 @@ fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta) -> Result<u64, Fault> 
                             b.waiting.push(i);
                             state[i] = WarpState::Blocked;
                         }
-                        release_completed(&mut bars, &mut warps, &mut state);
+                        if release_completed(&mut bars, &mut warps, &mut state) {
+                            cta.epoch += 1;
+                        }
                     }
                 }
             }
         }
         // Threads that exited no longer count toward barriers without a count.
-        release_completed(&mut bars, &mut warps, &mut state);
+        if release_completed(&mut bars, &mut warps, &mut state) {
+            cta.epoch += 1;
+        }
         if state.iter().all(|s| *s == WarpState::Done) {
             break;
         }
@@ -269,8 +280,10 @@ fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta) -> Result<u64, Fault> 
     Ok(warps.iter().map(|w| w.executed).sum())
 }
 
-/// Releases the warps of every barrier whose expected count has arrived.
-fn release_completed(bars: &mut [Barrier], warps: &mut [Warp], state: &mut [WarpState]) {
+/// Releases the warps of every barrier whose expected count has arrived;
+/// true if any barrier completed.
+fn release_completed(bars: &mut [Barrier], warps: &mut [Warp], state: &mut [WarpState]) -> bool {
+    let mut released = false;
     let live: u32 =
         warps.iter().zip(state.iter()).filter(|(_, s)| **s != WarpState::Done).map(|(w, _)| w.live.count_ones()).sum();
     for b in bars.iter_mut() {
@@ -287,6 +300,8 @@ fn release_completed(bars: &mut [Barrier], warps: &mut [Warp], state: &mut [Warp
                 state[w] = WarpState::Runnable;
             }
             *b = Barrier { red: (0, true, false), ..Default::default() };
+            released = true;
         }
     }
+    released
 }

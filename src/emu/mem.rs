@@ -6,6 +6,8 @@
 //! memory access.
 
 use super::ir::{AtomOp, Space, Ty};
+use crate::memcheck::{self, GridCheck, Kind, SharedCell, Shadow};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, AtomicU32, AtomicU64, AtomicU8, Ordering};
 
 /// Generic addresses of shared memory: `SHARED_WINDOW + offset`.
@@ -90,6 +92,30 @@ pub struct Cta<'a> {
     /// branches then end this CTA too, so CTAs spinning in `grid.sync()`
     /// cannot wait forever for one that stopped. None for ordinary launches.
     pub abort: Option<&'a std::sync::atomic::AtomicBool>,
+    /// Barrier intervals begun in this CTA, from 1: raised whenever a
+    /// barrier releases its warps or an mbarrier wait completes (memcheck's
+    /// race detection compares them).
+    pub epoch: u32,
+    /// Set while an mbarrier object is read or written: those accesses are
+    /// synchronisation, not data, and are not race-checked.
+    pub sync_op: bool,
+    /// Memcheck state (`SOFTCUDA_MEMCHECK`); None when off.
+    pub check: Option<Box<CtaCheck<'a>>>,
+}
+
+/// One CTA's memcheck state: the launch's shared record, the tracked
+/// allocation last touched, and the access record of each shared byte.
+pub struct CtaCheck<'a> {
+    pub grid: &'a GridCheck,
+    shadow: Option<Arc<Shadow>>,
+    shared: Vec<SharedCell>,
+}
+
+impl<'a> CtaCheck<'a> {
+    /// Memcheck state for a CTA with `shared_bytes` of shared memory.
+    pub fn new(grid: &'a GridCheck, shared_bytes: u32) -> Self {
+        CtaCheck { grid, shadow: None, shared: vec![SharedCell::default(); shared_bytes as usize] }
+    }
 }
 
 fn space_name(s: Space) -> &'static str {
@@ -126,6 +152,9 @@ impl<'a> Cta<'a> {
             printf: Vec::new(),
             const_range: (0, 0),
             abort: None,
+            epoch: 1,
+            sync_op: false,
+            check: None,
         }
     }
 
@@ -136,13 +165,114 @@ impl<'a> Cta<'a> {
     pub fn reset(&mut self, ctaid: [u32; 3]) {
         self.shared.fill(0);
         self.ctaid = ctaid;
+        self.epoch = 1;
+        self.sync_op = false;
+        if let Some(c) = &mut self.check {
+            c.shared.fill(SharedCell::default());
+        }
+    }
+
+    /// `(x, y, z)` of the thread with linear index `thread`.
+    fn tid_of(&self, thread: u32) -> [u32; 3] {
+        let n = self.ntid;
+        [thread % n[0].max(1), (thread / n[0].max(1)) % n[1].max(1), thread / (n[0] * n[1]).max(1)]
+    }
+
+    /// `by thread (x,y,z) in block (x,y,z)`.
+    fn who(&self, thread: u32) -> String {
+        let (t, b) = (self.tid_of(thread), self.ctaid);
+        format!("by thread ({},{},{}) in block ({},{},{})", t[0], t[1], t[2], b[0], b[1], b[2])
+    }
+
+    /// Memcheck: reports an access that faulted (the first at this PTX line).
+    fn check_invalid(&mut self, space: Space, size: u32, thread: u32, what: &str, reason: String) {
+        let Some(c) = &self.check else { return };
+        if !c.grid.first(Kind::Invalid, self.line) {
+            return;
+        }
+        let access = match what {
+            "load" => "read",
+            "store" => "write",
+            other => other,
+        };
+        let space = if space == Space::Generic { "global" } else { space_name(space) };
+        memcheck::report(
+            &format!("Invalid __{space}__ {access} of size {size} bytes"),
+            &[c.grid.location(self.line), self.who(thread), reason],
+        );
+    }
+
+    /// Memcheck: the tracked allocation holding global address `a`.
+    fn shadow_of(&mut self, a: u64) -> Option<Arc<Shadow>> {
+        let c = self.check.as_mut()?;
+        if let Some(sh) = c.shadow.as_ref().filter(|sh| a >= sh.start && a < sh.start + sh.size) {
+            return Some(sh.clone());
+        }
+        let sh = memcheck::shadow(a)?;
+        c.shadow = Some(sh.clone());
+        Some(sh)
+    }
+
+    /// Memcheck: a kernel read of `[a, a+size)` in global memory; reports
+    /// bytes no one wrote.
+    fn check_read_global(&mut self, a: u64, size: u32, thread: u32) {
+        let Some(sh) = self.shadow_of(a) else { return };
+        let Some(byte) = sh.first_unwritten(a, size as u64) else { return };
+        let Some(c) = &self.check else { return };
+        if !c.grid.first(Kind::Uninitialised, self.line) {
+            return;
+        }
+        memcheck::report(
+            &format!("Uninitialized __global__ memory read of size {size} bytes"),
+            &[
+                c.grid.location(self.line),
+                self.who(thread),
+                format!(
+                    "Address {a:#x} is {} bytes into allocation {} at {:#x} of {} bytes; byte {byte:#x} was never written",
+                    a - sh.start,
+                    sh.id,
+                    sh.start,
+                    sh.size
+                ),
+            ],
+        );
+    }
+
+    /// Memcheck: a kernel write of `[a, a+size)` in global memory.
+    fn check_write_global(&mut self, a: u64, size: u32) {
+        if let Some(sh) = self.shadow_of(a) {
+            sh.mark(a, size as u64);
+        }
+    }
+
+    /// Memcheck: an access to shared bytes `[o, o+size)`; reports a race
+    /// with another warp's access in the same barrier interval.
+    fn check_shared(&mut self, o: usize, size: u32, write: bool, thread: u32) {
+        if self.sync_op {
+            return;
+        }
+        let (epoch, line) = (self.epoch, self.line);
+        let Some(c) = &mut self.check else { return };
+        let Some(cells) = c.shared.get_mut(o..o + size as usize) else { return };
+        let Some(h) = memcheck::shared_access(cells, write, thread / 32, epoch, line) else { return };
+        if !c.grid.first(Kind::Race, line) {
+            return;
+        }
+        let this = if write { "Write" } else { "Read" };
+        memcheck::report(
+            &format!("{} hazard on __shared__ memory: race between two warps of one CTA", h.kind),
+            &[
+                format!("{} access {}", h.other_access, c.grid.location(h.other_line)),
+                format!("and {this} access {}", c.grid.location(line)),
+                self.who(thread),
+                format!("Address {:#x} (shared offset {o:#x}), {size} bytes, with no barrier between the accesses", SHARED_WINDOW + o as u64),
+            ],
+        );
     }
 
     /// Builds a fault for the thread with linear index `thread`.
     pub fn fault(&self, kind: FaultKind, addr: u64, thread: u32, _pc: u32, message: String) -> Fault {
-        let n = self.ntid;
-        let tid = [thread % n[0].max(1), (thread / n[0].max(1)) % n[1].max(1), thread / (n[0] * n[1]).max(1)];
-        Fault { kind, addr, line: self.line, ctaid: self.ctaid, tid, message }
+        Fault { kind, addr, line: self.line, ctaid: self.ctaid, tid: self.tid_of(thread), message }
     }
 
     fn global_ok(&mut self, addr: u64, size: u64) -> bool {
@@ -165,6 +295,7 @@ impl<'a> Cta<'a> {
 
     fn resolve(&mut self, space: Space, addr: u64, size: u32, thread: u32, what: &str) -> Result<Loc, Fault> {
         if size > 1 && !addr.is_multiple_of(size as u64) {
+            self.check_invalid(space, size, thread, what, format!("Address {addr:#x} is misaligned"));
             return Err(self.fault(
                 FaultKind::MisalignedAddress,
                 addr,
@@ -191,6 +322,21 @@ impl<'a> Cta<'a> {
             Space::Param => (addr.checked_add(s).is_some_and(|e| e <= self.params.len() as u64))
                 .then_some(Loc::Param(addr as usize)),
         };
+        if loc.is_none() && self.check.is_some() {
+            let reason = match space {
+                Space::Shared => format!(
+                    "Address {addr:#x} is out of bounds: this CTA has {} bytes of shared memory",
+                    self.shared.len()
+                ),
+                Space::Local => format!(
+                    "Address {addr:#x} is out of bounds: each thread has {} bytes of local memory",
+                    self.local_size
+                ),
+                Space::Param => format!("Address {addr:#x} is out of bounds: the parameters are {} bytes", self.params.len()),
+                _ => memcheck::describe(addr, s, self.global),
+            };
+            self.check_invalid(space, size, thread, what, reason);
+        }
         loc.ok_or_else(|| {
             let detail = match space {
                 Space::Shared => format!(" (shared memory is {} bytes)", self.shared.len()),
@@ -224,6 +370,13 @@ impl<'a> Cta<'a> {
 
     pub fn load(&mut self, space: Space, addr: u64, size: u32, thread: u32) -> Result<u64, Fault> {
         let loc = self.resolve(space, addr, size, thread, "load")?;
+        if self.check.is_some() {
+            match loc {
+                Loc::Global(a) => self.check_read_global(a, size, thread),
+                Loc::Shared(o) => self.check_shared(o, size, false, thread),
+                _ => {}
+            }
+        }
         Ok(match loc {
             Loc::Global(a) => read_global(a, size),
             Loc::Shared(o) => read_le(&self.shared[o..o + size as usize]),
@@ -239,7 +392,7 @@ impl<'a> Cta<'a> {
     /// every case and reports faults.
     #[inline(always)]
     pub fn load_fast(&mut self, space: Space, addr: u64, size: u32) -> Option<u64> {
-        if addr & (size as u64).wrapping_sub(1) != 0 {
+        if addr & (size as u64).wrapping_sub(1) != 0 || self.check.is_some() {
             return None;
         }
         match space {
@@ -257,7 +410,7 @@ impl<'a> Cta<'a> {
     /// [`Cta::store`].
     #[inline(always)]
     pub fn store_fast(&mut self, space: Space, addr: u64, size: u32, v: u64) -> bool {
-        if addr & (size as u64).wrapping_sub(1) != 0 {
+        if addr & (size as u64).wrapping_sub(1) != 0 || self.check.is_some() {
             return false;
         }
         match space {
@@ -282,6 +435,13 @@ impl<'a> Cta<'a> {
 
     pub fn store(&mut self, space: Space, addr: u64, size: u32, v: u64, thread: u32) -> Result<(), Fault> {
         let loc = self.resolve(space, addr, size, thread, "store")?;
+        if self.check.is_some() {
+            match loc {
+                Loc::Global(a) => self.check_write_global(a, size),
+                Loc::Shared(o) => self.check_shared(o, size, true, thread),
+                _ => {}
+            }
+        }
         match loc {
             Loc::Global(a) => write_global(a, size, v),
             Loc::Shared(o) => write_le(&mut self.shared[o..o + size as usize], v),
@@ -315,6 +475,10 @@ impl<'a> Cta<'a> {
     ) -> Result<u64, Fault> {
         let size = ty.size();
         let loc = self.resolve(space, addr, size, thread, "atomic")?;
+        if let (Some(_), Loc::Global(a)) = (&self.check, loc) {
+            self.check_read_global(a, size, thread);
+            self.check_write_global(a, size);
+        }
         Ok(match loc {
             Loc::Global(a) => atomic_global(a, size, |old| atom_apply(op, ty, old, b, c)),
             Loc::Shared(o) => {

@@ -36,6 +36,9 @@ struct Block {
     size: usize,
     /// The layout we allocated it with; None for caller-owned (registered) memory.
     layout: Option<Layout>,
+    /// Where the host allocation starts: the block's address less the
+    /// memcheck redzone (the address itself without memcheck).
+    base: u64,
     kind: AllocKind,
     /// The owning context's handle (0: none); freed when it is destroyed.
     owner: usize,
@@ -146,18 +149,20 @@ impl AddressSpace {
         if counts_as_device(kind) && self.device_bytes.saturating_add(size as u64) > device_memory() {
             return Err(MemError::OutOfMemory);
         }
-        let layout = Layout::from_size_align(size.max(1), ALLOC_ALIGN).map_err(|_| MemError::OutOfMemory)?;
+        let redzone = if crate::memcheck::enabled() { crate::memcheck::REDZONE } else { 0 };
+        let layout = Layout::from_size_align(size.max(1) + 2 * redzone, ALLOC_ALIGN).map_err(|_| MemError::OutOfMemory)?;
         // SAFETY: layout has non-zero size; the block is freed with the same layout.
         let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
         if ptr.is_null() {
             return Err(MemError::OutOfMemory);
         }
-        let addr = ptr as u64;
+        let base = ptr as u64;
+        let addr = base + redzone as u64;
         // The host allocator only hands out memory nobody uses, so an overlap
         // can only be a registration whose memory the program freed without
         // unregistering it: forget that stale registration.
         let stale: Vec<u64> = self
-            .overlapping(addr, layout.size() as u64)
+            .overlapping(base, layout.size() as u64)
             .filter(|(_, b)| b.kind == AllocKind::Registered)
             .map(|(&a, _)| a)
             .collect();
@@ -165,7 +170,10 @@ impl AddressSpace {
             self.blocks.remove(&a);
         }
         self.next_id += 1;
-        self.blocks.insert(addr, Block { size, layout: Some(layout), kind, owner, flags, id: self.next_id, pool });
+        self.blocks.insert(addr, Block { size, layout: Some(layout), base, kind, owner, flags, id: self.next_id, pool });
+        if crate::memcheck::enabled() {
+            crate::memcheck::allocated(addr, size as u64, self.next_id, kind == AllocKind::Device);
+        }
         if counts_as_device(kind) {
             self.device_bytes += size as u64;
         }
@@ -203,7 +211,7 @@ impl AddressSpace {
         self.next_id += 1;
         self.blocks.insert(
             addr,
-            Block { size, layout: None, kind: AllocKind::Registered, owner, flags, id: self.next_id, pool: 0 },
+            Block { size, layout: None, base: addr, kind: AllocKind::Registered, owner, flags, id: self.next_id, pool: 0 },
         );
         Ok(())
     }
@@ -240,7 +248,10 @@ impl AddressSpace {
         }
         let i = info(addr, &b);
         if let Some(layout) = b.layout {
-            release(addr, layout);
+            if crate::memcheck::enabled() {
+                crate::memcheck::freed(addr, b.size as u64, b.id);
+            }
+            release(b.base, layout);
         }
         Ok(i)
     }
@@ -297,10 +308,10 @@ fn info(start: u64, b: &Block) -> BlockInfo {
 
 impl Drop for AddressSpace {
     fn drop(&mut self) {
-        for (addr, b) in std::mem::take(&mut self.blocks) {
+        for (_, b) in std::mem::take(&mut self.blocks) {
             if let Some(layout) = b.layout {
-                // SAFETY: every block with a layout came from alloc_zeroed with it.
-                unsafe { std::alloc::dealloc(addr as *mut u8, layout) };
+                // SAFETY: every block with a layout came from alloc_zeroed with it at `base`.
+                unsafe { std::alloc::dealloc(b.base as *mut u8, layout) };
             }
         }
     }
@@ -313,13 +324,37 @@ impl Drop for AddressSpace {
 struct Reclaim {
     running: usize,
     graveyard: Vec<(u64, Layout)>,
+    /// Freed blocks held back while memcheck is on (oldest first), and their bytes.
+    quarantine: std::collections::VecDeque<(u64, Layout)>,
+    quarantined: usize,
 }
 
-static RECLAIM: parking_lot::Mutex<Reclaim> = parking_lot::Mutex::new(Reclaim { running: 0, graveyard: Vec::new() });
+static RECLAIM: parking_lot::Mutex<Reclaim> = parking_lot::Mutex::new(Reclaim {
+    running: 0,
+    graveyard: Vec::new(),
+    quarantine: std::collections::VecDeque::new(),
+    quarantined: 0,
+});
 
-/// Deallocates a block removed from the table, or defers it while kernels run.
+/// Deallocates a block removed from the table, or defers it while kernels
+/// run. With memcheck on, the block first waits in the quarantine (so its
+/// addresses are not reused while a late access could still be reported).
 fn release(addr: u64, layout: Layout) {
     let mut r = RECLAIM.lock();
+    if crate::memcheck::enabled() {
+        r.quarantine.push_back((addr, layout));
+        r.quarantined += layout.size();
+        while r.quarantined > crate::memcheck::QUARANTINE_BYTES {
+            let Some((a, l)) = r.quarantine.pop_front() else { break };
+            r.quarantined -= l.size();
+            release_now(&mut r, a, l);
+        }
+        return;
+    }
+    release_now(&mut r, addr, layout);
+}
+
+fn release_now(r: &mut Reclaim, addr: u64, layout: Layout) {
     if r.running > 0 {
         r.graveyard.push((addr, layout));
     } else {

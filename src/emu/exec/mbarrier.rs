@@ -81,6 +81,31 @@ impl Warp {
         cta: &mut Cta,
     ) -> Result<bool, Fault> {
         let mut incomplete = false;
+        let mut completed_wait = false;
+        cta.sync_op = true;
+        let result = self.mbarrier_lanes(kind, d, addr, space, a, mask, cta, &mut incomplete, &mut completed_wait);
+        cta.sync_op = false;
+        if completed_wait {
+            // Memory written before the phase completed is visible to the
+            // waiting threads: a new interval for race detection.
+            cta.epoch += 1;
+        }
+        result.map(|()| incomplete)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn mbarrier_lanes(
+        &mut self,
+        kind: MbarKind,
+        d: Option<Reg>,
+        addr: Addr,
+        space: Space,
+        a: Option<Src>,
+        mask: u32,
+        cta: &mut Cta,
+        incomplete: &mut bool,
+        completed_wait: &mut bool,
+    ) -> Result<(), Fault> {
         for l in lanes(mask) {
             let thread = self.first_thread + l as u32;
             let at = self.addr(addr, l);
@@ -129,7 +154,8 @@ impl Warp {
                     let v = arg.unwrap_or(0);
                     // A token holds the phase at arrival; a parity names a phase.
                     let done = if parity { st.phase != (v & 1 != 0) } else { st.phase != (v >> 63 != 0) };
-                    incomplete |= !done;
+                    *incomplete |= !done;
+                    *completed_wait |= done;
                     if let Some(d) = d {
                         self.set(d, l, done as u64);
                     }
@@ -142,6 +168,6 @@ impl Warp {
                 }
             }
         }
-        Ok(incomplete)
+        Ok(())
     }
 }

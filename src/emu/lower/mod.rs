@@ -278,6 +278,25 @@ pub fn lower_module(m: &ptx::Module, module: &ModuleLayout) -> LResult<LoweredMo
         program.code.append(&mut l.code);
         program.funcs.push(l.info.clone());
     }
+    program.files = m.files.clone();
+    for f in &bodies {
+        let mut flat = Vec::new();
+        flatten(f.body.as_deref().unwrap_or(&[]), &mut flat);
+        let mut at = None;
+        for s in flat {
+            match s {
+                Statement::Loc { file, line, .. } => at = Some((*file, *line)),
+                Statement::Instr(i) => {
+                    if let Some((file, line)) = at {
+                        program.locs.push((i.span.line, file, line));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    program.locs.sort_unstable();
+    program.locs.dedup_by_key(|l| l.0);
     let has_calls = lowered.iter().any(|l| !l.entry);
     // Reserved shared memory is set aside when any function reads its registers.
     let reserved_smem = lowered.iter().any(|l| l.reserved_smem);
