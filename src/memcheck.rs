@@ -273,6 +273,9 @@ pub struct GridCheck {
 
 impl GridCheck {
     pub fn new(kernel: &str, program: Arc<crate::emu::ir::Program>) -> GridCheck {
+        // Opens the log now, so that a program with no errors gets its
+        // `ERROR SUMMARY: 0 errors` too.
+        let _ = sink();
         GridCheck { kernel: kernel.to_string(), program, seen: Mutex::new(HashMap::new()) }
     }
 
