@@ -722,8 +722,8 @@ static void bench_transpose(void)
 
 /* ---- costs that scale (issue 7 item 4) ------------------------------------ */
 
-/* Empty-kernel launch + cuCtxSynchronize, and launches alone (one sync at
-   the end), in microseconds per launch. */
+/* Empty-kernel launch + cuCtxSynchronize, launches alone (one sync at the
+   end), and launch + sync of a 64-CTA grid, in microseconds per launch. */
 static void cost_launch(void)
 {
     CUfunction f = getfn("empty_kernel");
@@ -743,8 +743,16 @@ static void cost_launch(void)
         CK(cuLaunchKernel(f, 1, 1, 1, 1, 1, 1, 0, NULL, NULL, NULL));
     CK(cuCtxSynchronize());
     double async_us = (now() - t0) / n * 1e6;
+    /* A grid of 64 CTAs: every worker thread takes part. */
+    t0 = now();
+    for (int i = 0; i < n; ++i) {
+        CK(cuLaunchKernel(f, 64, 1, 1, 32, 1, 1, 0, NULL, NULL, NULL));
+        CK(cuCtxSynchronize());
+    }
+    double grid_us = (now() - t0) / n * 1e6;
     printf("COST name=launch_sync us=%.3f launches=%d\n", sync_us, n);
     printf("COST name=launch_async us=%.3f launches=%d\n", async_us, n);
+    printf("COST name=launch_sync_grid64 us=%.3f launches=%d\n", grid_us, n);
     fflush(stdout);
 }
 

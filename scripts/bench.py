@@ -243,6 +243,7 @@ def main():
                "| cost | measured | target |", "|---|---|---|",
                f"| empty-kernel launch + cuCtxSynchronize | {float(lc['us']):.1f} µs | < 20 µs |",
                f"| empty-kernel launch alone (one sync at the end) | {float(la['us']):.1f} µs | |",
+               f"| empty 64-CTA grid launch + cuCtxSynchronize | {float(costs.get('launch_sync_grid64', {}).get('us', 'nan')):.1f} µs | |",
                f"| cuModuleLoadData of a {mb:.1f} MB PTX (`thrust_cub.cu -G`) | {secs:.3f} s"
                f" ({secs / mb if mb else 0:.3f} s per MB) | 1 MB < 0.5 s |"]
     if a.gpu_results:

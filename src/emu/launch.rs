@@ -111,11 +111,14 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
     };
     match cfg.watchdog {
         None if workers == 1 => work(),
-        None => std::thread::scope(|s| {
+        // A cooperative grid needs all its CTAs resident at once (they wait
+        // for each other in grid.sync()): a thread for each.
+        None if cfg.grid_workspace != 0 => std::thread::scope(|s| {
             for _ in 0..workers {
                 s.spawn(work);
             }
         }),
+        None => super::pool::run(workers - 1, &work),
         Some(limit) => {
             // The watchdog waits for the workers to finish or the limit to
             // pass; then it records the timeout and stops every CTA at its

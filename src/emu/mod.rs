@@ -15,6 +15,7 @@ pub mod launch;
 pub mod layout;
 pub mod lower;
 pub mod mem;
+pub mod pool;
 pub mod printf;
 mod rounding;
 #[cfg(test)]
