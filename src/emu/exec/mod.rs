@@ -19,6 +19,34 @@ use crate::emu::half;
 use crate::emu::ir::*;
 use crate::emu::mem::{Cta, Fault, FaultKind};
 
+/// Float modifiers with nothing but round-to-nearest (and perhaps `.ftz`).
+#[inline(always)]
+fn plain_rn(f: FMods) -> bool {
+    f == FMods { ftz: f.ftz, ..FMods::default() }
+}
+
+/// An f32 operand, flushed to zero if subnormal under `.ftz` (sign kept).
+#[inline(always)]
+fn f32_in(v: u64, ftz: bool) -> f32 {
+    let x = f32::from_bits(v as u32);
+    if ftz && x.is_subnormal() {
+        f32::from_bits(x.to_bits() & 0x8000_0000)
+    } else {
+        x
+    }
+}
+
+/// An f32 result as the GPU writes it: subnormals flushed under `.ftz`,
+/// NaN made canonical.
+#[inline(always)]
+fn f32_out(x: f32, ftz: bool) -> u64 {
+    if x.is_nan() {
+        alu::NAN32 as u64
+    } else {
+        f32_in(x.to_bits() as u64, ftz).to_bits() as u64
+    }
+}
+
 /// One SIMT stack entry: run `mask` from `pc` until `pc == rpc`. A `frame`
 /// entry is the body of a call: when its mask empties, the call returns.
 #[derive(Clone, Copy, Debug)]
@@ -275,6 +303,42 @@ impl Warp {
         }
     }
 
+    /// f32 `add`/`sub`/`mul` rounded to nearest (perhaps `.ftz`): IEEE
+    /// arithmetic as the host computes it, NaN results made canonical. Kept
+    /// out of `step` so the common cases there stay compact.
+    #[inline(never)]
+    fn f32_bin(&mut self, op: BinOp, ftz: bool, mask: u32, d: Reg, a: Src, b: Src) {
+        match op {
+            BinOp::Add => self.map2(mask, d, a, b, |x, y| f32_out(f32_in(x, ftz) + f32_in(y, ftz), ftz)),
+            BinOp::Sub => self.map2(mask, d, a, b, |x, y| f32_out(f32_in(x, ftz) - f32_in(y, ftz), ftz)),
+            _ => self.map2(mask, d, a, b, |x, y| f32_out(f32_in(x, ftz) * f32_in(y, ftz), ftz)),
+        }
+    }
+
+    /// `fma.rn.f32` (perhaps `.ftz`), as [`Warp::f32_bin`]; with the host's
+    /// fused multiply-add instruction where the CPU has one (the result is
+    /// the same: one IEEE rounding either way, but without a library call).
+    #[inline(never)]
+    fn f32_fma(&mut self, ftz: bool, mask: u32, d: Reg, a: Src, b: Src, c: Src) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU supports FMA (checked just above).
+            unsafe { self.f32_fma_hw(ftz, mask, d, a, b, c) };
+            return;
+        }
+        self.map3(mask, d, a, b, c, |x, y, z| f32_out(f32_in(x, ftz).mul_add(f32_in(y, ftz), f32_in(z, ftz)), ftz));
+    }
+
+    /// [`Warp::f32_fma`] compiled for CPUs with FMA.
+    ///
+    /// # Safety
+    /// The CPU must support the `fma` target feature.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "fma")]
+    unsafe fn f32_fma_hw(&mut self, ftz: bool, mask: u32, d: Reg, a: Src, b: Src, c: Src) {
+        self.map3(mask, d, a, b, c, |x, y, z| f32_out(f32_in(x, ftz).mul_add(f32_in(y, ftz), f32_in(z, ftz)), ftz));
+    }
+
     fn addr(&self, a: Addr, lane: usize) -> u64 {
         let v = match a.base {
             Some(r) => self.r(r, lane).wrapping_add(a.offset as u64),
@@ -323,7 +387,9 @@ impl Warp {
                 }
             }
             Op::Bin { op, ty, f, d, a, b } => {
-                if ty.is_float() {
+                if ty == Ty::F32 && plain_rn(f) && matches!(op, BinOp::Add | BinOp::Sub | BinOp::MulLo) {
+                    self.f32_bin(op, f.ftz, mask, d, a, b);
+                } else if ty.is_float() {
                     if !matches!(ty, Ty::F32 | Ty::F64) {
                         self.map2(mask, d, a, b, |x, y| half::bin(op, ty, f, x, y));
                     } else {
@@ -409,6 +475,7 @@ impl Warp {
                 alu::int_bin(BinOp::Add, ty, false, diff, z, &mut 0)
             }),
             Op::Fma { ty, f, d, a, b, c } => match ty {
+                Ty::F32 if plain_rn(f) => self.f32_fma(f.ftz, mask, d, a, b, c),
                 Ty::F32 => self.map3(mask, d, a, b, c, |x, y, z| alu::fma32(f, x, y, z)),
                 Ty::F64 => self.map3(mask, d, a, b, c, |x, y, z| alu::fma64(f, x, y, z)),
                 _ => self.map3(mask, d, a, b, c, |x, y, z| half::fma(ty, f, x, y, z)),
