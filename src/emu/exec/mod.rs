@@ -303,6 +303,54 @@ impl Warp {
         }
     }
 
+    /// The common integer operations on 32- and 64-bit types, each in a loop
+    /// of its own with the operation and type fixed at compile time (the
+    /// general path decides them again for every lane). False: not one of
+    /// them, nothing done.
+    #[inline(never)]
+    fn int_bin_fast(&mut self, op: BinOp, ty: Ty, mask: u32, d: Reg, a: Src, b: Src) -> bool {
+        macro_rules! each {
+            ($($op:ident),*) => {
+                match (op, ty) {
+                    $(
+                        (BinOp::$op, Ty::U32) => self.map2(mask, d, a, b, |x, y| alu::int_bin(BinOp::$op, Ty::U32, false, x, y, &mut 0)),
+                        (BinOp::$op, Ty::S32) => self.map2(mask, d, a, b, |x, y| alu::int_bin(BinOp::$op, Ty::S32, false, x, y, &mut 0)),
+                        (BinOp::$op, Ty::U64) => self.map2(mask, d, a, b, |x, y| alu::int_bin(BinOp::$op, Ty::U64, false, x, y, &mut 0)),
+                        (BinOp::$op, Ty::S64) => self.map2(mask, d, a, b, |x, y| alu::int_bin(BinOp::$op, Ty::S64, false, x, y, &mut 0)),
+                    )*
+                    (BinOp::MulWide, Ty::U32) => self.map2(mask, d, a, b, |x, y| alu::int_bin(BinOp::MulWide, Ty::U32, false, x, y, &mut 0)),
+                    (BinOp::MulWide, Ty::S32) => self.map2(mask, d, a, b, |x, y| alu::int_bin(BinOp::MulWide, Ty::S32, false, x, y, &mut 0)),
+                    _ => return false,
+                }
+            };
+        }
+        each!(Sub, MulLo, And, Or, Xor, Shl, Shr, Min, Max);
+        true
+    }
+
+    /// `setp` of two 32- or 64-bit integers or two f32 values (no `.ftz`,
+    /// no combining predicate, no second destination), specialised as
+    /// [`Warp::int_bin_fast`]. False: not such a `setp`, nothing done.
+    #[inline(never)]
+    fn setp_fast(&mut self, cmp: Cmp, ty: Ty, mask: u32, d: Reg, a: Src, b: Src) -> bool {
+        macro_rules! each {
+            ($($cmp:ident),*) => {
+                match (cmp, ty) {
+                    $(
+                        (Cmp::$cmp, Ty::U32) => self.map2(mask, d, a, b, |x, y| alu::compare(Cmp::$cmp, Ty::U32, false, x, y) as u64),
+                        (Cmp::$cmp, Ty::S32) => self.map2(mask, d, a, b, |x, y| alu::compare(Cmp::$cmp, Ty::S32, false, x, y) as u64),
+                        (Cmp::$cmp, Ty::U64) => self.map2(mask, d, a, b, |x, y| alu::compare(Cmp::$cmp, Ty::U64, false, x, y) as u64),
+                        (Cmp::$cmp, Ty::S64) => self.map2(mask, d, a, b, |x, y| alu::compare(Cmp::$cmp, Ty::S64, false, x, y) as u64),
+                        (Cmp::$cmp, Ty::F32) => self.map2(mask, d, a, b, |x, y| alu::compare(Cmp::$cmp, Ty::F32, false, x, y) as u64),
+                    )*
+                    _ => return false,
+                }
+            };
+        }
+        each!(Eq, Ne, Lt, Le, Gt, Ge);
+        true
+    }
+
     /// f32 `add`/`sub`/`mul` rounded to nearest (perhaps `.ftz`): IEEE
     /// arithmetic as the host computes it, NaN results made canonical. Kept
     /// out of `step` so the common cases there stay compact.
@@ -405,6 +453,7 @@ impl Warp {
                         self.carry[l] = c;
                         self.set(d, l, v);
                     }
+                } else if !f.sat && self.int_bin_fast(op, ty, mask, d, a, b) {
                 } else {
                     match (op, ty) {
                         (BinOp::Add, Ty::U32 | Ty::S32) if !f.sat => {
@@ -498,6 +547,7 @@ impl Warp {
                     }
                 }
             }
+            Op::Setp { cmp, ty, ftz: false, d, dn: None, a, b, comb: None } if self.setp_fast(cmp, ty, mask, d, a, b) => {}
             Op::Setp { cmp, ty, ftz, d, dn, a, b, comb } => {
                 for l in lanes(mask) {
                     let mut t = alu::compare(cmp, ty, ftz, self.v(a, l), self.v(b, l));
