@@ -402,7 +402,27 @@ impl<'a> Cta<'a> {
                 Some(read_small(b))
             }
             Space::Global if self.global_ok(addr, size as u64) => Some(read_global(addr, size)),
+            Space::Param => {
+                let o = addr as usize;
+                let b = self.params.get(o..o.checked_add(size as usize)?)?;
+                Some(read_small(b))
+            }
             _ => None,
+        }
+    }
+
+    /// Whether `[addr, addr+len)` lies inside shared memory or one global
+    /// block, so that stores to it can take [`Cta::store_fast`] without a
+    /// partial write before a fault (false when memcheck is on).
+    #[inline(always)]
+    pub fn fits_fast(&mut self, space: Space, addr: u64, len: u32) -> bool {
+        if self.check.is_some() {
+            return false;
+        }
+        match space {
+            Space::Shared => addr.checked_add(len as u64).is_some_and(|e| e <= self.shared.len() as u64),
+            Space::Global => self.global_ok(addr, len as u64),
+            _ => false,
         }
     }
 

@@ -894,10 +894,31 @@ impl Warp {
                     }
                     return Ok(None);
                 }
-                for l in lanes(mask) {
+                let total = size * ds.len() as u32;
+                'lane: for l in lanes(mask) {
                     let base = self.addr(addr, l);
+                    if total.is_power_of_two() && base & (total as u64 - 1) == 0 {
+                        // Aligned as a whole: each element through the fast path.
+                        let mut vals = [0u64; 4];
+                        let mut all = true;
+                        for (i, v) in vals.iter_mut().enumerate().take(ds.len()) {
+                            match cta.load_fast(space, base.wrapping_add((i as u32 * size) as u64), size) {
+                                Some(raw) => *v = raw,
+                                None => {
+                                    all = false;
+                                    break;
+                                }
+                            }
+                        }
+                        if all && ds.len() <= 4 {
+                            for (i, &d) in ds.iter().enumerate() {
+                                self.set(d, l, alu::ext(vals[i], ty));
+                            }
+                            continue 'lane;
+                        }
+                    }
                     let thread = self.first_thread + l as u32;
-                    cta.check_vector_align(space, base, size * ds.len() as u32, thread)?;
+                    cta.check_vector_align(space, base, total, thread)?;
                     for (i, &d) in ds.iter().enumerate() {
                         let raw = cta.load(space, base.wrapping_add((i as u32 * size) as u64), size, thread)?;
                         self.set(d, l, alu::ext(raw, ty));
@@ -916,10 +937,22 @@ impl Warp {
                     }
                     return Ok(None);
                 }
+                let total = size * srcs.len() as u32;
                 for l in lanes(mask) {
                     let base = self.addr(addr, l);
                     let thread = self.first_thread + l as u32;
-                    cta.check_vector_align(space, base, size * srcs.len() as u32, thread)?;
+                    if total.is_power_of_two() && base & (total as u64 - 1) == 0 && cta.fits_fast(space, base, total) {
+                        // Aligned and inside one block as a whole: no element can fail.
+                        for (i, &s) in srcs.iter().enumerate() {
+                            let v = self.v(s, l);
+                            let a = base.wrapping_add((i as u32 * size) as u64);
+                            if !cta.store_fast(space, a, size, v) {
+                                cta.store(space, a, size, v, thread)?;
+                            }
+                        }
+                        continue;
+                    }
+                    cta.check_vector_align(space, base, total, thread)?;
                     for (i, &s) in srcs.iter().enumerate() {
                         let v = self.v(s, l);
                         cta.store(space, base.wrapping_add((i as u32 * size) as u64), size, v, thread)?;
