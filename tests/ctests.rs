@@ -252,6 +252,13 @@ fn ctx_threads() {
     ctest("ctx_threads");
 }
 
+/// Creating and destroying every kind of object, over and over, does not
+/// grow the heap (a leak of ~1 KB a round fails).
+#[test]
+fn lifecycle() {
+    ctest("lifecycle");
+}
+
 #[test]
 fn library() {
     ctest("library");
