@@ -259,3 +259,10 @@ fn streams() {
 fn lifecycle() {
     leak_check("lifecycle", &[("LIFECYCLE_WARMUP", "1"), ("LIFECYCLE_ITERS", "2")]);
 }
+
+/// Many threads, contexts created and destroyed while others work (two
+/// rounds: memcheck runs the threads one at a time).
+#[test]
+fn concurrency() {
+    leak_check("concurrency", &[("CONCURRENCY_ROUNDS", "2"), ("CONCURRENCY_WATCHDOG", "500")]);
+}
