@@ -31,11 +31,13 @@
  *
  * All threads meet at a barrier at each round's start, so rounds overlap.
  * The main thread meanwhile synchronises the primary context over and over.
+ * Then two threads check that work submitted at the same moment to the
+ * legacy stream and to a blocking stream never runs interleaved.
  * A watchdog (alarm) turns a deadlock into a failure instead of a hang.
  *
  * Usage: concurrency path/to/kernels.ptx
- * Environment: CONCURRENCY_ROUNDS (default 6), CONCURRENCY_WATCHDOG
- * seconds (default 120).
+ * Environment: CONCURRENCY_ROUNDS (default 6), CONCURRENCY_EXCLUSION_ROUNDS
+ * (default 800), CONCURRENCY_WATCHDOG seconds (default 120).
  */
 #include "common.h"
 
@@ -342,6 +344,81 @@ static void churn(int id)
     }
 }
 
+/* ---- The legacy stream excludes blocking streams, also for concurrent
+   submissions: two threads, released together each round, run one step
+   each on the same buffer, one on the legacy stream and one on a blocking
+   stream of the primary context. The result must be one step after the
+   other, in either order, never the two interleaved. Many idle blocking
+   streams make the legacy submission slower (it looks at each), which
+   widened a window where the two were once not ordered at all. ---- */
+
+#define EXCL_N 4096
+static pthread_barrier_t excl_barrier;
+static CUdeviceptr excl_buf;
+static CUstream excl_stream;
+static int excl_rounds = 800;
+
+static void excl_step(CUstream s, unsigned k)
+{
+    unsigned n = EXCL_N;
+    void *args[] = {&excl_buf, &n, &k};
+    OK(cuLaunchKernel(primary_step, EXCL_N / 128, 1, 1, 128, 1, 1, 0, s, args, NULL));
+}
+
+static void *excl_worker(void *arg)
+{
+    int legacy = (int)(intptr_t)arg;
+    OK(cuCtxSetCurrent(primary));
+    for (int r = 0; r < excl_rounds; r++) {
+        pthread_barrier_wait(&excl_barrier);
+        excl_step(legacy ? NULL : excl_stream, legacy ? 2 : 1);
+        OK(cuStreamSynchronize(legacy ? NULL : excl_stream));
+        pthread_barrier_wait(&excl_barrier);
+        pthread_barrier_wait(&excl_barrier);
+    }
+    return NULL;
+}
+
+static void legacy_exclusion(void)
+{
+    enum { IDLE_STREAMS = 1000 };
+    static CUstream idle[IDLE_STREAMS];
+    static unsigned h[EXCL_N];
+    OK(cuCtxSetCurrent(primary));
+    OK(cuMemAlloc(&excl_buf, EXCL_N * sizeof(unsigned)));
+    OK(cuStreamCreate(&excl_stream, CU_STREAM_DEFAULT));
+    for (int i = 0; i < IDLE_STREAMS; i++)
+        OK(cuStreamCreate(&idle[i], CU_STREAM_DEFAULT));
+    pthread_barrier_init(&excl_barrier, NULL, 3);
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        ASSERT(pthread_create(&t[i], NULL, excl_worker, (void *)(intptr_t)i) == 0, "pthread_create");
+    int orders[2] = {0, 0};
+    for (int r = 0; r < excl_rounds; r++) {
+        unsigned x = (unsigned)r * 2654435761u;
+        OK(cuMemsetD32(excl_buf, x, EXCL_N));
+        pthread_barrier_wait(&excl_barrier); /* go */
+        pthread_barrier_wait(&excl_barrier); /* both done */
+        OK(cuMemcpyDtoH(h, excl_buf, sizeof h));
+        int ab = 1, ba = 1;
+        for (unsigned i = 0; i < EXCL_N; i++) {
+            ab &= h[i] == (x * 31u + 1 + i) * 31u + 2 + i;
+            ba &= h[i] == (x * 31u + 2 + i) * 31u + 1 + i;
+        }
+        ASSERT(ab || ba, "round %d: the legacy-stream and blocking-stream steps ran interleaved", r);
+        orders[ab ? 0 : 1]++;
+        pthread_barrier_wait(&excl_barrier); /* next round */
+    }
+    for (int i = 0; i < 2; i++)
+        ASSERT(pthread_join(t[i], NULL) == 0, "pthread_join");
+    pthread_barrier_destroy(&excl_barrier);
+    for (int i = 0; i < IDLE_STREAMS; i++)
+        OK(cuStreamDestroy(idle[i]));
+    OK(cuStreamDestroy(excl_stream));
+    OK(cuMemFree(excl_buf));
+    printf("legacy exclusion: %d rounds blocking-first, %d legacy-first\n", orders[0], orders[1]);
+}
+
 static void *worker(void *arg)
 {
     int id = (int)(intptr_t)arg;
@@ -369,6 +446,9 @@ int main(int argc, char **argv)
     const char *env = getenv("CONCURRENCY_ROUNDS");
     if (env != NULL)
         rounds = atoi(env);
+    env = getenv("CONCURRENCY_EXCLUSION_ROUNDS");
+    if (env != NULL)
+        excl_rounds = atoi(env);
     env = getenv("CONCURRENCY_WATCHDOG");
     unsigned watchdog = env ? (unsigned)atoi(env) : 120;
     signal(SIGALRM, on_alarm);
@@ -406,6 +486,7 @@ int main(int argc, char **argv)
         pthread_mutex_destroy(&handoffs[g].mu);
         pthread_cond_destroy(&handoffs[g].cv);
     }
+    legacy_exclusion();
     OK(cuModuleUnload(mod));
     OK(cuDevicePrimaryCtxRelease(dev));
     alarm(0);

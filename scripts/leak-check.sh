@@ -63,7 +63,7 @@ tests=(
   "streams|streams|"
   "streams_launch_blocking|streams|CUDA_LAUNCH_BLOCKING=1"
   "watchdog|watchdog|SOFTCUDA_WATCHDOG_MS=300"
-  "concurrency|concurrency|CONCURRENCY_ROUNDS=3 CONCURRENCY_WATCHDOG=800"
+  "concurrency|concurrency|CONCURRENCY_ROUNDS=3 CONCURRENCY_EXCLUSION_ROUNDS=50 CONCURRENCY_WATCHDOG=800"
 )
 
 if [ "$profile" = release ]; then cargo build --release --lib --quiet; else cargo build --lib --quiet; fi

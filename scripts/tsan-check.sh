@@ -40,7 +40,7 @@ for t in "${tests[@]}"; do
     -Wl,--whole-archive "$rt" -Wl,--no-whole-archive -L"$lib" -lcuda -ldl -lm -lrt
   set +e
   env -u SOFTCUDA_DEVICES -u CUDA_VISIBLE_DEVICES -u CUDA_LAUNCH_BLOCKING \
-    LIFECYCLE_WARMUP=2 LIFECYCLE_ITERS=3 LIFECYCLE_SLACK=100000000 \
+    LIFECYCLE_WARMUP=2 LIFECYCLE_ITERS=3 LIFECYCLE_SLACK=100000000 CONCURRENCY_EXCLUSION_ROUNDS=200 \
     TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=0}" LD_LIBRARY_PATH="$lib" \
     timeout 600 "$exe" ctests/kernels.ptx >"$exe.out" 2>&1
   rc=$?
