@@ -348,9 +348,12 @@ fn drain(q: &Queue) {
     }
 }
 
-/// All live queues.
+/// All live queues. Entries of dropped queues are pruned on the way: a
+/// `Weak` keeps its queue's allocation until then.
 fn queues() -> Vec<Arc<Queue>> {
-    QUEUES.lock().iter().filter_map(Weak::upgrade).collect()
+    let mut all = QUEUES.lock();
+    all.retain(|w| w.strong_count() > 0);
+    all.iter().filter_map(Weak::upgrade).collect()
 }
 
 /// Whether the calling thread is a queue's thread.
