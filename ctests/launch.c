@@ -273,6 +273,9 @@ int main(int argc, char **argv)
         CHECK(cuModuleUnload(mod), CUDA_ERROR_ILLEGAL_ADDRESS);
     }
 
+    /* Destroying the faulted context is how a program recovers; it takes
+       the modules and memory the sticky error kept from being freed. */
+    OK(cuCtxDestroy(ctx));
     free(ptx);
     return ct_pass("launch");
 }

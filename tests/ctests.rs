@@ -268,6 +268,28 @@ fn ctx_threads() {
     ctest("ctx_threads");
 }
 
+/// Creating and destroying every kind of object, over and over, does not
+/// grow the heap (a leak of ~1 KB a round fails).
+#[test]
+fn lifecycle() {
+    ctest("lifecycle");
+}
+
+/// 16 host threads allocate, copy, launch and synchronise at once on shared
+/// and separate contexts and streams, hand events to each other and create
+/// and destroy contexts and modules while others work; every value is
+/// checked, and a watchdog turns a deadlock into a failure.
+#[test]
+fn concurrency() {
+    ctest_env("concurrency", &[("CUDA_LAUNCH_BLOCKING", None)]);
+}
+
+/// The same with `CUDA_LAUNCH_BLOCKING=1` (every launch synchronous).
+#[test]
+fn concurrency_launch_blocking() {
+    ctest_env("concurrency", &[("CUDA_LAUNCH_BLOCKING", Some("1"))]);
+}
+
 #[test]
 fn library() {
     ctest("library");
