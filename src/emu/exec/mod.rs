@@ -351,6 +351,48 @@ impl Warp {
         true
     }
 
+    /// Scalar 4- and 8-byte loads from shared or global memory, in loops
+    /// with the state space and size fixed at compile time; returns the
+    /// lanes it could not serve (misaligned, out of bounds: the caller takes
+    /// the checked path for those).
+    #[inline(never)]
+    fn ld_scalar_fast(&mut self, space: Space, ty: Ty, d: Reg, addr: Addr, mask: u32, cta: &mut Cta) -> u32 {
+        let signed = ty == Ty::S32;
+        match (space, ty.size()) {
+            (Space::Shared, 4) => self.ld_lanes::<true, 4>(signed, d, addr, mask, cta),
+            (Space::Global, 4) => self.ld_lanes::<false, 4>(signed, d, addr, mask, cta),
+            (Space::Shared, 8) => self.ld_lanes::<true, 8>(false, d, addr, mask, cta),
+            (Space::Global, 8) => self.ld_lanes::<false, 8>(false, d, addr, mask, cta),
+            _ => mask,
+        }
+    }
+
+    #[inline(always)]
+    fn ld_lanes<const SHARED: bool, const SIZE: u32>(
+        &mut self,
+        signed: bool,
+        d: Reg,
+        addr: Addr,
+        mask: u32,
+        cta: &mut Cta,
+    ) -> u32 {
+        let space = if SHARED { Space::Shared } else { Space::Global };
+        let mut rest = 0u32;
+        let mut m = mask;
+        while m != 0 {
+            let l = m.trailing_zeros() as usize;
+            m &= m - 1;
+            match cta.load_fast(space, self.addr(addr, l), SIZE) {
+                Some(raw) => {
+                    let v = if SIZE == 4 && signed { raw as u32 as i32 as i64 as u64 } else { raw };
+                    self.set(d, l, v);
+                }
+                None => rest |= 1 << l,
+            }
+        }
+        rest
+    }
+
     /// f32 `add`/`sub`/`mul` rounded to nearest (perhaps `.ftz`): IEEE
     /// arithmetic as the host computes it, NaN results made canonical. Kept
     /// out of `step` so the common cases there stay compact.
@@ -878,13 +920,17 @@ impl Warp {
             Op::Ld { space, ty, ref ds, addr } => {
                 let size = ty.size();
                 if let [d] = ds[..] {
-                    // Scalar loads take the fast path lane by lane; the first
-                    // lane it cannot serve sends the rest to the checked path.
+                    // Scalar loads take the fast path lane by lane; the lanes
+                    // it cannot serve go to the checked path.
                     let mut rest = 0u32;
-                    for l in lanes(mask) {
-                        match cta.load_fast(space, self.addr(addr, l), size) {
-                            Some(raw) => self.set(d, l, alu::ext(raw, ty)),
-                            None => rest |= 1 << l,
+                    if cta.check.is_none() && matches!((space, size), (Space::Shared | Space::Global, 4 | 8)) {
+                        rest = self.ld_scalar_fast(space, ty, d, addr, mask, cta);
+                    } else {
+                        for l in lanes(mask) {
+                            match cta.load_fast(space, self.addr(addr, l), size) {
+                                Some(raw) => self.set(d, l, alu::ext(raw, ty)),
+                                None => rest |= 1 << l,
+                            }
                         }
                     }
                     for l in lanes(rest) {
