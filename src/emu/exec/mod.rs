@@ -281,8 +281,39 @@ impl Warp {
         }
     }
 
+    /// The 32 values of operand `s` (a register's lanes, or an immediate
+    /// repeated), for whole-warp loops.
+    #[inline(always)]
+    fn lanes_of(&self, s: Src) -> Option<[u64; 32]> {
+        match s {
+            Src::Reg(r) => {
+                let i = self.reg_base + r as usize * 32;
+                self.regs.get(i..i + 32).and_then(|v| v.try_into().ok())
+            }
+            Src::Imm(v) => Some([v; 32]),
+            _ => None,
+        }
+    }
+
+    /// Writes all 32 lanes of register `d`.
+    #[inline(always)]
+    fn set_all(&mut self, d: Reg, v: &[u64; 32]) {
+        let i = self.reg_base + d as usize * 32;
+        if let Some(dst) = self.regs.get_mut(i..i + 32) {
+            dst.copy_from_slice(v);
+        }
+    }
+
     #[inline(always)]
     fn map2(&mut self, mask: u32, d: Reg, a: Src, b: Src, f: impl Fn(u64, u64) -> u64) {
+        if mask == u32::MAX {
+            // The whole warp: fixed-length loops the compiler can vectorise.
+            if let (Some(x), Some(y)) = (self.lanes_of(a), self.lanes_of(b)) {
+                let out: [u64; 32] = std::array::from_fn(|l| f(x[l], y[l]));
+                self.set_all(d, &out);
+                return;
+            }
+        }
         let mut m = mask;
         while m != 0 {
             let l = m.trailing_zeros() as usize;
@@ -294,6 +325,13 @@ impl Warp {
 
     #[inline(always)]
     fn map3(&mut self, mask: u32, d: Reg, a: Src, b: Src, c: Src, f: impl Fn(u64, u64, u64) -> u64) {
+        if mask == u32::MAX {
+            if let (Some(x), Some(y), Some(z)) = (self.lanes_of(a), self.lanes_of(b), self.lanes_of(c)) {
+                let out: [u64; 32] = std::array::from_fn(|l| f(x[l], y[l], z[l]));
+                self.set_all(d, &out);
+                return;
+            }
+        }
         let mut m = mask;
         while m != 0 {
             let l = m.trailing_zeros() as usize;
@@ -325,6 +363,31 @@ impl Warp {
             };
         }
         each!(Sub, MulLo, And, Or, Xor, Shl, Shr, Min, Max);
+        true
+    }
+
+    /// `mad.lo` and `mad.wide` without carry on 32- and 64-bit integers
+    /// (address arithmetic), specialised as [`Warp::int_bin_fast`]. False:
+    /// not such a `mad`, nothing done.
+    #[inline(never)]
+    fn mad_fast(&mut self, wide: bool, ty: Ty, mask: u32, d: Reg, a: Src, b: Src, c: Src) -> bool {
+        macro_rules! mad {
+            ($op:ident, $ty:ident, $sty:ident) => {
+                self.map3(mask, d, a, b, c, |x, y, z| {
+                    let p = alu::int_bin(BinOp::$op, Ty::$ty, false, x, y, &mut 0);
+                    alu::int_bin(BinOp::Add, Ty::$sty, false, p, z, &mut 0)
+                })
+            };
+        }
+        match (wide, ty) {
+            (false, Ty::U32) => mad!(MulLo, U32, U32),
+            (false, Ty::S32) => mad!(MulLo, S32, S32),
+            (false, Ty::U64) => mad!(MulLo, U64, U64),
+            (false, Ty::S64) => mad!(MulLo, S64, S64),
+            (true, Ty::U32) => mad!(MulWide, U32, U64),
+            (true, Ty::S32) => mad!(MulWide, S32, S64),
+            _ => return false,
+        }
         true
     }
 
@@ -526,6 +589,7 @@ impl Warp {
                 };
                 (hi + z as i32 as i64).clamp(i32::MIN as i64, i32::MAX as i64) as i32 as i64 as u64
             }),
+            Op::Mad { hi: false, wide, cc: 0, ty, d, a, b, c } if self.mad_fast(wide, ty, mask, d, a, b, c) => {}
             Op::Mad { hi, wide, cc, ty, d, a, b, c } => {
                 for l in lanes(mask) {
                     let (x, y, z) = (self.v(a, l), self.v(b, l), self.v(c, l));
