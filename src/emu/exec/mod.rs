@@ -272,6 +272,13 @@ impl Warp {
 
     #[inline(always)]
     fn map1(&mut self, mask: u32, d: Reg, a: Src, f: impl Fn(u64) -> u64) {
+        if mask == u32::MAX {
+            if let Some(x) = self.lanes_of(a) {
+                let out: [u64; 32] = std::array::from_fn(|l| f(x[l]));
+                self.set_all(d, &out);
+                return;
+            }
+        }
         let mut m = mask;
         while m != 0 {
             let l = m.trailing_zeros() as usize;
