@@ -118,19 +118,23 @@ static unsigned seed_of(int id, int round, int salt)
     return (unsigned)id * 1000003u + (unsigned)round * 7919u + (unsigned)salt * 104729u;
 }
 
-/* A private chain on stream s: upload, steps 0..S-1, download, check. */
+/* A private chain on stream s: upload, steps 0..S-1, download, check.
+   `pinned` has 2N words: the upload's source, then the download's target
+   (an asynchronous copy from pinned memory may read it any time until the
+   stream gets there, so the host must not touch it before then). */
 static void private_chain(CUfunction f, CUstream s, unsigned *pinned, int id, int round)
 {
     CUdeviceptr d;
     unsigned seed = seed_of(id, round, 1);
+    unsigned *up = pinned, *down = pinned + N;
     OK(cuMemAlloc(&d, N * sizeof(unsigned)));
-    fill(pinned, seed);
-    OK(cuMemcpyHtoDAsync(d, pinned, N * sizeof(unsigned), s));
+    fill(up, seed);
+    OK(cuMemcpyHtoDAsync(d, up, N * sizeof(unsigned), s));
     steps(f, s, d, 0, S);
-    memset(pinned, 0, N * sizeof(unsigned));
-    OK(cuMemcpyDtoHAsync(pinned, d, N * sizeof(unsigned), s));
+    memset(down, 0, N * sizeof(unsigned));
+    OK(cuMemcpyDtoHAsync(down, d, N * sizeof(unsigned), s));
     OK(cuStreamSynchronize(s));
-    check(pinned, seed, 0, S, id, round, "private chain");
+    check(down, seed, 0, S, id, round, "private chain");
     OK(cuMemFree(d));
 }
 
@@ -141,7 +145,8 @@ static void producer(int id, int g)
     unsigned *pinned;
     OK(cuCtxSetCurrent(primary));
     OK(cuStreamCreate(&s, CU_STREAM_NON_BLOCKING));
-    OK(cuMemAllocHost((void **)&pinned, N * sizeof(unsigned)));
+    /* The hand-off's upload source, then the private chain's two buffers. */
+    OK(cuMemAllocHost((void **)&pinned, 3 * N * sizeof(unsigned)));
     for (int r = 0; r < rounds; r++) {
         pthread_barrier_wait(&round_barrier);
         CUdeviceptr b;
@@ -163,7 +168,7 @@ static void producer(int id, int g)
         pthread_mutex_unlock(&h->mu);
 
         /* Meanwhile, work of its own on the same stream (after B's steps). */
-        private_chain(primary_step, s, pinned, id, r);
+        private_chain(primary_step, s, pinned + N, id, r);
 
         pthread_mutex_lock(&h->mu);
         while (h->consumed < 2)
@@ -205,7 +210,8 @@ static void consumer(int id, int g)
     OK(cuCtxSetCurrent(primary));
     if (g % 2)
         OK(cuStreamCreate(&s, CU_STREAM_NON_BLOCKING));
-    OK(cuMemAllocHost((void **)&pinned, N * sizeof(unsigned)));
+    /* The private chain's two buffers, then the hand-off's download target. */
+    OK(cuMemAllocHost((void **)&pinned, 3 * N * sizeof(unsigned)));
     for (int r = 0; r < rounds; r++) {
         pthread_barrier_wait(&round_barrier);
         private_chain(primary_step, s, pinned, id, r);
@@ -215,10 +221,10 @@ static void consumer(int id, int g)
         await_handoff(g, r, &ev, &b, &seed);
         OK(cuStreamWaitEvent(s, ev, 0));
         steps(primary_step, s, b, S, S);
-        memset(pinned, 0, N * sizeof(unsigned));
-        OK(cuMemcpyDtoHAsync(pinned, b, N * sizeof(unsigned), s));
+        memset(pinned + 2 * N, 0, N * sizeof(unsigned));
+        OK(cuMemcpyDtoHAsync(pinned + 2 * N, b, N * sizeof(unsigned), s));
         OK(cuStreamSynchronize(s));
-        check(pinned, seed, 0, 2 * S, id, r, "steps after the producer's event");
+        check(pinned + 2 * N, seed, 0, 2 * S, id, r, "steps after the producer's event");
         done_with_handoff(g);
     }
     OK(cuMemFreeHost(pinned));
