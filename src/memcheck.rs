@@ -106,10 +106,9 @@ impl Shadow {
     /// The first byte of `[addr, addr+len)` inside this allocation that was
     /// never written, if any.
     pub fn first_unwritten(&self, addr: u64, len: u64) -> Option<u64> {
-        self.offsets(addr, len).find(|&i| {
-            self.bits.get((i / 8) as usize).is_some_and(|b| b.load(Ordering::Relaxed) & (1 << (i % 8)) == 0)
-        })
-        .map(|i| self.start + i)
+        self.offsets(addr, len)
+            .find(|&i| self.bits.get((i / 8) as usize).is_some_and(|b| b.load(Ordering::Relaxed) & (1 << (i % 8)) == 0))
+            .map(|i| self.start + i)
     }
 }
 

@@ -16,7 +16,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod common;
 use common::lib_dir;
@@ -113,18 +113,7 @@ fn run(tk: &Path, exe: &Path, shared_cudart: bool) -> (bool, String, String) {
         let _ = se.read_to_string(&mut s);
         s
     });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(st) = child.try_wait().expect("wait for the program") {
-            break Some(st);
-        }
-        if start.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = common::wait_timeout(&mut child, Duration::from_secs(120));
     let (stdout, mut stderr) = (t_out.join().unwrap(), t_err.join().unwrap());
     if status.is_none() {
         stderr.push_str("\n(killed after 120 s)");

@@ -17,7 +17,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod common;
 use common::lib_dir;
@@ -148,18 +148,7 @@ fn run_memcheck(exe: &Path, name: &str, env: &[(&str, &str)]) -> Result<(), Stri
         cmd.env(k, v);
     }
     let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot run valgrind: {e}"));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break Some(status);
-        }
-        if start.elapsed() > timeout {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = common::wait_timeout(&mut child, timeout);
     let stdout = fs::read_to_string(&out_path).unwrap_or_default();
     let stderr = fs::read_to_string(&err_path).unwrap_or_default();
     let logs: Vec<String> = fs::read_dir(&dir)

@@ -179,7 +179,10 @@ fn copy(src: Side, dst: Side, e: Extent) -> CuResult {
                 let dp = d.add(if e.depth > 1 { z * d_slice } else { 0 } + y * dst.pitch);
                 std::ptr::copy(sp, dp, e.width);
             }
-            crate::memcheck::host_wrote(dp_addr(d, if e.depth > 1 { z * d_slice } else { 0 } + y * dst.pitch), e.width as u64);
+            crate::memcheck::host_wrote(
+                dp_addr(d, if e.depth > 1 { z * d_slice } else { 0 } + y * dst.pitch),
+                e.width as u64,
+            );
         }
     }
     Ok(())

@@ -138,7 +138,10 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
                                     line: 0,
                                     ctaid: [0; 3],
                                     tid: [0; 3],
-                                    message: format!("the grid ran longer than the watchdog's {} ms", limit.as_millis()),
+                                    message: format!(
+                                        "the grid ran longer than the watchdog's {} ms",
+                                        limit.as_millis()
+                                    ),
                                 });
                                 stop.store(true, Ordering::Relaxed);
                             }

@@ -6,9 +6,9 @@
 //! memory access.
 
 use super::ir::{AtomOp, Space, Ty};
-use crate::memcheck::{self, GridCheck, Kind, SharedCell, Shadow};
-use std::sync::Arc;
+use crate::memcheck::{self, GridCheck, Kind, Shadow, SharedCell};
 use std::sync::atomic::{AtomicU16, AtomicU32, AtomicU64, AtomicU8, Ordering};
+use std::sync::Arc;
 
 /// Generic addresses of shared memory: `SHARED_WINDOW + offset`.
 pub const SHARED_WINDOW: u64 = 0x4000_0000_0000_0000;
@@ -265,7 +265,10 @@ impl<'a> Cta<'a> {
                 format!("{} access {}", h.other_access, c.grid.location(h.other_line)),
                 format!("and {this} access {}", c.grid.location(line)),
                 self.who(thread),
-                format!("Address {:#x} (shared offset {o:#x}), {size} bytes, with no barrier between the accesses", SHARED_WINDOW + o as u64),
+                format!(
+                    "Address {:#x} (shared offset {o:#x}), {size} bytes, with no barrier between the accesses",
+                    SHARED_WINDOW + o as u64
+                ),
             ],
         );
     }
@@ -332,7 +335,9 @@ impl<'a> Cta<'a> {
                     "Address {addr:#x} is out of bounds: each thread has {} bytes of local memory",
                     self.local_size
                 ),
-                Space::Param => format!("Address {addr:#x} is out of bounds: the parameters are {} bytes", self.params.len()),
+                Space::Param => {
+                    format!("Address {addr:#x} is out of bounds: the parameters are {} bytes", self.params.len())
+                }
                 _ => memcheck::describe(addr, s, self.global),
             };
             self.check_invalid(space, size, thread, what, reason);

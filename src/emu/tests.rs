@@ -42,7 +42,8 @@ impl Rig {
             let o = p.offset as usize;
             buf[o..o + p.size as usize].copy_from_slice(&v.to_le_bytes()[..p.size as usize]);
         }
-        let cfg = LaunchConfig { grid: [grid, 1, 1], block: [block, 1, 1], dyn_shared, grid_workspace: 0, watchdog: None };
+        let cfg =
+            LaunchConfig { grid: [grid, 1, 1], block: [block, 1, 1], dyn_shared, grid_workspace: 0, watchdog: None };
         run_grid(k, &cfg, &buf, &self.space.ranges())
     }
 }

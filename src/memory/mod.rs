@@ -150,7 +150,8 @@ impl AddressSpace {
             return Err(MemError::OutOfMemory);
         }
         let redzone = if crate::memcheck::enabled() { crate::memcheck::REDZONE } else { 0 };
-        let layout = Layout::from_size_align(size.max(1) + 2 * redzone, ALLOC_ALIGN).map_err(|_| MemError::OutOfMemory)?;
+        let layout =
+            Layout::from_size_align(size.max(1) + 2 * redzone, ALLOC_ALIGN).map_err(|_| MemError::OutOfMemory)?;
         // SAFETY: layout has non-zero size; the block is freed with the same layout.
         let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
         if ptr.is_null() {
@@ -170,7 +171,8 @@ impl AddressSpace {
             self.blocks.remove(&a);
         }
         self.next_id += 1;
-        self.blocks.insert(addr, Block { size, layout: Some(layout), base, kind, owner, flags, id: self.next_id, pool });
+        self.blocks
+            .insert(addr, Block { size, layout: Some(layout), base, kind, owner, flags, id: self.next_id, pool });
         if crate::memcheck::enabled() {
             crate::memcheck::allocated(addr, size as u64, self.next_id, kind == AllocKind::Device);
         }
@@ -211,7 +213,16 @@ impl AddressSpace {
         self.next_id += 1;
         self.blocks.insert(
             addr,
-            Block { size, layout: None, base: addr, kind: AllocKind::Registered, owner, flags, id: self.next_id, pool: 0 },
+            Block {
+                size,
+                layout: None,
+                base: addr,
+                kind: AllocKind::Registered,
+                owner,
+                flags,
+                id: self.next_id,
+                pool: 0,
+            },
         );
         Ok(())
     }

@@ -83,7 +83,72 @@ impl Warp {
         let mut incomplete = false;
         let mut completed_wait = false;
         cta.sync_op = true;
-        let result = self.mbarrier_lanes(kind, d, addr, space, a, mask, cta, &mut incomplete, &mut completed_wait);
+        let mut lanes_op = || -> Result<(), Fault> {
+            for l in lanes(mask) {
+                let thread = self.first_thread + l as u32;
+                let at = self.addr(addr, l);
+                let arg = a.map(|s| self.v(s, l));
+                match kind {
+                    MbarKind::Init => {
+                        let n = arg.unwrap_or(1) as u32;
+                        cta.store(
+                            space,
+                            at,
+                            8,
+                            MbarState { pending: n, expected: n, tx: 0, phase: false }.encode(),
+                            thread,
+                        )?;
+                    }
+                    MbarKind::Arrive { drop, expect_tx } => {
+                        let old = mbar_update(cta, space, at, thread, |st| {
+                            if expect_tx {
+                                st.tx += arg.unwrap_or(0) as i64;
+                                st.arrive(1);
+                            } else {
+                                let n = arg.unwrap_or(1) as u32;
+                                if drop {
+                                    st.expected = st.expected.saturating_sub(n);
+                                }
+                                st.arrive(n);
+                            }
+                        })?;
+                        if let Some(d) = d {
+                            self.set(d, l, old);
+                        }
+                    }
+                    MbarKind::ExpectTx => {
+                        mbar_update(cta, space, at, thread, |st| st.tx += arg.unwrap_or(0) as i64)?;
+                    }
+                    MbarKind::CompleteTx => {
+                        mbar_update(cta, space, at, thread, |st| st.complete_tx(arg.unwrap_or(0) as i64))?;
+                    }
+                    MbarKind::CpAsyncArrive { noinc } => {
+                        if noinc {
+                            mbar_update(cta, space, at, thread, |st| st.arrive(1))?;
+                        }
+                    }
+                    MbarKind::Wait { parity } => {
+                        let st = MbarState::decode(cta.load(space, at, 8, thread)?);
+                        let v = arg.unwrap_or(0);
+                        // A token holds the phase at arrival; a parity names a phase.
+                        let done = if parity { st.phase != (v & 1 != 0) } else { st.phase != (v >> 63 != 0) };
+                        incomplete |= !done;
+                        completed_wait |= done;
+                        if let Some(d) = d {
+                            self.set(d, l, done as u64);
+                        }
+                    }
+                    MbarKind::Inval => cta.store(space, at, 8, 0, thread)?,
+                    MbarKind::PendingCount => {
+                        if let Some(d) = d {
+                            self.set(d, l, MbarState::decode(arg.unwrap_or(0)).pending as u64);
+                        }
+                    }
+                }
+            }
+            Ok(())
+        };
+        let result = lanes_op();
         cta.sync_op = false;
         if completed_wait {
             // Memory written before the phase completed is visible to the
@@ -91,83 +156,5 @@ impl Warp {
             cta.epoch += 1;
         }
         result.map(|()| incomplete)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn mbarrier_lanes(
-        &mut self,
-        kind: MbarKind,
-        d: Option<Reg>,
-        addr: Addr,
-        space: Space,
-        a: Option<Src>,
-        mask: u32,
-        cta: &mut Cta,
-        incomplete: &mut bool,
-        completed_wait: &mut bool,
-    ) -> Result<(), Fault> {
-        for l in lanes(mask) {
-            let thread = self.first_thread + l as u32;
-            let at = self.addr(addr, l);
-            let arg = a.map(|s| self.v(s, l));
-            match kind {
-                MbarKind::Init => {
-                    let n = arg.unwrap_or(1) as u32;
-                    cta.store(
-                        space,
-                        at,
-                        8,
-                        MbarState { pending: n, expected: n, tx: 0, phase: false }.encode(),
-                        thread,
-                    )?;
-                }
-                MbarKind::Arrive { drop, expect_tx } => {
-                    let old = mbar_update(cta, space, at, thread, |st| {
-                        if expect_tx {
-                            st.tx += arg.unwrap_or(0) as i64;
-                            st.arrive(1);
-                        } else {
-                            let n = arg.unwrap_or(1) as u32;
-                            if drop {
-                                st.expected = st.expected.saturating_sub(n);
-                            }
-                            st.arrive(n);
-                        }
-                    })?;
-                    if let Some(d) = d {
-                        self.set(d, l, old);
-                    }
-                }
-                MbarKind::ExpectTx => {
-                    mbar_update(cta, space, at, thread, |st| st.tx += arg.unwrap_or(0) as i64)?;
-                }
-                MbarKind::CompleteTx => {
-                    mbar_update(cta, space, at, thread, |st| st.complete_tx(arg.unwrap_or(0) as i64))?;
-                }
-                MbarKind::CpAsyncArrive { noinc } => {
-                    if noinc {
-                        mbar_update(cta, space, at, thread, |st| st.arrive(1))?;
-                    }
-                }
-                MbarKind::Wait { parity } => {
-                    let st = MbarState::decode(cta.load(space, at, 8, thread)?);
-                    let v = arg.unwrap_or(0);
-                    // A token holds the phase at arrival; a parity names a phase.
-                    let done = if parity { st.phase != (v & 1 != 0) } else { st.phase != (v >> 63 != 0) };
-                    *incomplete |= !done;
-                    *completed_wait |= done;
-                    if let Some(d) = d {
-                        self.set(d, l, done as u64);
-                    }
-                }
-                MbarKind::Inval => cta.store(space, at, 8, 0, thread)?,
-                MbarKind::PendingCount => {
-                    if let Some(d) = d {
-                        self.set(d, l, MbarState::decode(arg.unwrap_or(0)).pending as u64);
-                    }
-                }
-            }
-        }
-        Ok(())
     }
 }

@@ -660,7 +660,8 @@ impl Warp {
                     }
                 }
             }
-            Op::Setp { cmp, ty, ftz: false, d, dn: None, a, b, comb: None } if self.setp_fast(cmp, ty, mask, d, a, b) => {}
+            Op::Setp { cmp, ty, ftz: false, d, dn: None, a, b, comb: None }
+                if self.setp_fast(cmp, ty, mask, d, a, b) => {}
             Op::Setp { cmp, ty, ftz, d, dn, a, b, comb } => {
                 for l in lanes(mask) {
                     let mut t = alu::compare(cmp, ty, ftz, self.v(a, l), self.v(b, l));
