@@ -32,6 +32,12 @@ impl std::fmt::Display for LowerError {
 
 type LResult<T> = Result<T, LowerError>;
 
+/// Most bytes of kernel parameters an `.entry` may declare (CUDA
+/// Programming Guide, "Function Argument Processing": 32,764 bytes on Volta
+/// and later with CUDA 12.1+). Every accepted kernel's parameters therefore
+/// lie inside its `.param` buffer, with no offset near `u32::MAX`.
+pub const MAX_KERNEL_PARAM_BYTES: u32 = 32764;
+
 fn err<T>(line: u32, message: impl Into<String>) -> LResult<T> {
     Err(LowerError { line, message: message.into() })
 }
@@ -332,6 +338,17 @@ fn lower_function(
     let mut rets = Vec::new();
     let signature = if f.is_entry {
         let sig = ptx::signature(f);
+        if sig.total_size > MAX_KERNEL_PARAM_BYTES {
+            // The driver would copy arguments into (and read them from) a
+            // buffer this size; ptxas refuses it ("uses too much parameter space").
+            return err(
+                f.span.line,
+                format!(
+                    "entry function '{}' uses too much parameter space ({:#x} bytes, {MAX_KERNEL_PARAM_BYTES:#x} max)",
+                    f.name, sig.total_size
+                ),
+            );
+        }
         for p in &sig.params {
             cx.syms.insert(p.name.clone(), SymVal::Param(p.offset));
         }
