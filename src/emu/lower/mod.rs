@@ -359,9 +359,13 @@ fn lower_function(
                 if p.space != StateSpace::Param {
                     return err(p.span.line, format!("register parameters ({}) are not supported", p.name));
                 }
-                let size = p.ty.size() * clamp32(p.array.unwrap_or(1));
+                // Sizes come from the text: a frame past u32::MAX is an error, not a wrap.
+                let size = p.ty.size().checked_mul(clamp32(p.array.unwrap_or(1)));
                 let off = align_up(psize, p.align.unwrap_or(p.ty.size()));
-                psize = off + size;
+                let Some((size, end)) = size.and_then(|size| Some((size, off.checked_add(size)?))) else {
+                    return err(p.span.line, format!("the parameters of function '{}' exceed 4 GiB", f.name));
+                };
+                psize = end;
                 cx.syms.insert(p.name.clone(), SymVal::Frame(off, size));
                 out.push((off, size));
             }
