@@ -25,9 +25,11 @@ for t in "${targets[@]}"; do
     mkdir -p "fuzz/corpus/$t"
     echo "== fuzz target $t for ${secs}s"
     log="fuzz/$t.log"
+    # -a: debug assertions and overflow checks, as in `cargo test` (a release
+    # build would wrap an overflow the tests panic on);
     # -rss_limit_mb: a module load may map large (lazily zeroed) variables;
     # -timeout: an input taking 10 s is a hang finding.
-    if ! (cd fuzz && cargo +nightly fuzz run "$t" "corpus/$t" "seeds/$t" -- \
+    if ! (cd fuzz && cargo +nightly fuzz run -a "$t" "corpus/$t" "seeds/$t" -- \
         -max_total_time="$secs" -print_final_stats=1 -rss_limit_mb=4096 -timeout=10) >"$log" 2>&1; then
         echo "!! $t stopped with a finding (see $log and fuzz/artifacts/$t/)"
         status=1
