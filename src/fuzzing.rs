@@ -279,7 +279,9 @@ pub fn params(data: &[u8]) -> Result<(), String> {
         extra.push(key as *mut c_void);
         let v: *mut c_void = match key {
             1 if value % 8 != 0 => buffer.as_ptr() as *mut c_void,
-            2 if value % 8 != 0 => next_size.next().map_or(std::ptr::null_mut(), |s| &**s as *const usize as *mut c_void),
+            2 if value % 8 != 0 => {
+                next_size.next().map_or(std::ptr::null_mut(), |s| &**s as *const usize as *mut c_void)
+            }
             _ => std::ptr::null_mut(),
         };
         extra.push(v);
