@@ -12,6 +12,8 @@
 pub mod driver;
 pub mod emu;
 pub mod forward;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod image;
 pub mod memcheck;
 pub mod memory;

@@ -11,6 +11,7 @@ use super::state::{current_usable, Function, DRIVER};
 use super::{fail, log, out, CuResult};
 use crate::emu::{run_grid, FaultKind, LaunchConfig};
 use crate::memory::SPACE;
+use crate::ptx::KernelSignature;
 use std::ffi::c_void;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -35,14 +36,17 @@ pub(crate) fn function(f: *mut c_void) -> CuResult<Arc<Function>> {
     DRIVER.functions.get(f as usize).map_or(fail(CUDA_ERROR_INVALID_HANDLE), Ok)
 }
 
-/// Builds the `.param` buffer from `kernelParams` (one pointer per
+/// Builds the `.param` buffer of a kernel with signature `sig` from `kernelParams` (one pointer per
 /// parameter, read with the size the PTX signature gives) or from `extra`.
 ///
 /// # Safety
 /// `params` must hold one valid pointer per kernel parameter; `extra` must be
 /// an END-terminated key/value array.
-unsafe fn param_buffer(f: &Function, params: *mut *mut c_void, extra: *mut *mut c_void) -> CuResult<Vec<u8>> {
-    let sig = &f.kernel.signature;
+pub(crate) unsafe fn param_buffer(
+    sig: &KernelSignature,
+    params: *mut *mut c_void,
+    extra: *mut *mut c_void,
+) -> CuResult<Vec<u8>> {
     let mut buf = vec![0u8; sig.total_size as usize];
     if !params.is_null() && !extra.is_null() {
         return fail(CUDA_ERROR_INVALID_VALUE);
@@ -186,7 +190,7 @@ unsafe fn launch(
         return fail(CUDA_ERROR_INVALID_VALUE);
     }
     // SAFETY: forwarded caller contract for params/extra.
-    let buf = unsafe { param_buffer(&func, params, extra)? };
+    let buf = unsafe { param_buffer(&func.kernel.signature, params, extra)? };
     if k.uses_malloc {
         // The device heap is made before the grid is queued.
         let mut space = SPACE.write();

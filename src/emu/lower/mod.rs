@@ -32,6 +32,12 @@ impl std::fmt::Display for LowerError {
 
 type LResult<T> = Result<T, LowerError>;
 
+/// Most bytes of kernel parameters an `.entry` may declare (CUDA
+/// Programming Guide, "Function Argument Processing": 32,764 bytes on Volta
+/// and later with CUDA 12.1+). Every accepted kernel's parameters therefore
+/// lie inside its `.param` buffer, with no offset near `u32::MAX`.
+pub const MAX_KERNEL_PARAM_BYTES: u32 = 32764;
+
 fn err<T>(line: u32, message: impl Into<String>) -> LResult<T> {
     Err(LowerError { line, message: message.into() })
 }
@@ -351,6 +357,17 @@ fn lower_function(
     let mut rets = Vec::new();
     let signature = if f.is_entry {
         let sig = ptx::signature(f);
+        if sig.total_size > MAX_KERNEL_PARAM_BYTES {
+            // The driver would copy arguments into (and read them from) a
+            // buffer this size; ptxas refuses it ("uses too much parameter space").
+            return err(
+                f.span.line,
+                format!(
+                    "entry function '{}' uses too much parameter space ({:#x} bytes, {MAX_KERNEL_PARAM_BYTES:#x} max)",
+                    f.name, sig.total_size
+                ),
+            );
+        }
         for p in &sig.params {
             cx.syms.insert(p.name.clone(), SymVal::Param(p.offset));
         }
@@ -361,9 +378,13 @@ fn lower_function(
                 if p.space != StateSpace::Param {
                     return err(p.span.line, format!("register parameters ({}) are not supported", p.name));
                 }
-                let size = p.ty.size() * clamp32(p.array.unwrap_or(1));
+                // Sizes come from the text: a frame past u32::MAX is an error, not a wrap.
+                let size = p.ty.size().checked_mul(clamp32(p.array.unwrap_or(1)));
                 let off = align_up(psize, p.align.unwrap_or(p.ty.size()));
-                psize = off + size;
+                let Some((size, end)) = size.and_then(|size| Some((size, off.checked_add(size)?))) else {
+                    return err(p.span.line, format!("the parameters of function '{}' exceed 4 GiB", f.name));
+                };
+                psize = end;
                 cx.syms.insert(p.name.clone(), SymVal::Frame(off, size));
                 out.push((off, size));
             }
