@@ -239,7 +239,7 @@ unsafe fn launch(
                 t.kernel_ran(&func.kernel.name, took);
             }
             if let (Some(stats), Ok(s)) = (stats_file(), &result) {
-                stats.record(&func.kernel.name, s.thread_instructions, took, &cfg);
+                stats.record(&func.kernel.name, &s, took, &cfg);
             }
             if let Err(fault) = result {
                 let code = match fault.kind {
@@ -278,17 +278,23 @@ fn watchdog() -> Option<std::time::Duration> {
 }
 
 /// `SOFTCUDA_STATS=<file>`: one line per grid run, appended:
-/// `kernel<TAB>thread-instructions<TAB>seconds<TAB>CTAs<TAB>threads per CTA`
-/// (thread-instructions: instructions executed summed over active lanes).
+/// `kernel<TAB>thread-instructions<TAB>seconds<TAB>CTAs<TAB>threads per CTA<TAB>bytes per resident CTA`
+/// (thread-instructions: instructions executed summed over active lanes;
+/// bytes: host memory one CTA held while it ran, see `LaunchStats::cta_bytes`).
 /// The benchmark suite reads it.
 struct StatsFile(parking_lot::Mutex<std::fs::File>);
 
 impl StatsFile {
-    fn record(&self, name: &str, instructions: u64, took: std::time::Duration, cfg: &LaunchConfig) {
+    fn record(&self, name: &str, s: &crate::emu::LaunchStats, took: std::time::Duration, cfg: &LaunchConfig) {
         use std::io::Write;
         let ctas: u64 = cfg.grid.iter().map(|&g| g as u64).product();
         let threads: u64 = cfg.block.iter().map(|&b| b as u64).product();
-        let line = format!("{name}\t{instructions}\t{:.9}\t{ctas}\t{threads}\n", took.as_secs_f64());
+        let line = format!(
+            "{name}\t{}\t{:.9}\t{ctas}\t{threads}\t{}\n",
+            s.thread_instructions,
+            took.as_secs_f64(),
+            s.cta_bytes
+        );
         let _ = self.0.lock().write_all(line.as_bytes());
     }
 }

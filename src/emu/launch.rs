@@ -32,6 +32,10 @@ pub struct LaunchConfig {
 pub struct LaunchStats {
     /// Instructions executed summed over active lanes.
     pub thread_instructions: u64,
+    /// Host memory one resident CTA used (bytes, the largest over the
+    /// grid's CTAs): its shared and local memory, and its warps' registers,
+    /// call frames and SIMT stacks.
+    pub cta_bytes: u64,
 }
 
 /// Host threads to run CTAs on: `SOFTCUDA_THREADS` if set, else every core.
@@ -62,6 +66,7 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
     let stop = AtomicBool::new(false);
     let fault: Mutex<Option<Fault>> = Mutex::new(None);
     let executed = AtomicU64::new(0);
+    let cta_bytes = AtomicU64::new(0);
     let check = crate::memcheck::enabled().then(|| crate::memcheck::GridCheck::new(&k.name, k.program.clone()));
     let work = || {
         let nthreads = cfg.block.iter().product::<u32>();
@@ -97,7 +102,10 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
             super::printf::emit(&cta.printf);
             cta.printf.clear();
             match result {
-                Ok(n) => count += n,
+                Ok((n, bytes)) => {
+                    count += n;
+                    cta_bytes.fetch_max(bytes, Ordering::Relaxed);
+                }
                 Err(f) => {
                     // Record the fault before raising `stop`, so the first
                     // fault is reported, not a cooperative CTA's abort.
@@ -163,7 +171,7 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
     }
     match fault.into_inner() {
         Some(f) => Err(f),
-        None => Ok(LaunchStats { thread_instructions: executed.into_inner() }),
+        None => Ok(LaunchStats { thread_instructions: executed.into_inner(), cta_bytes: cta_bytes.into_inner() }),
     }
 }
 
@@ -195,7 +203,9 @@ enum WarpState {
     Done,
 }
 
-fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta) -> Result<u64, Fault> {
+/// Runs one CTA to completion; returns the thread-instructions it executed
+/// and the host bytes it held (see [`LaunchStats::cta_bytes`]).
+fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta) -> Result<(u64, u64), Fault> {
     let nthreads = cfg.block.iter().product::<u32>();
     let nwarps = nthreads.div_ceil(32);
     let entry = &k.program.funcs[k.func as usize];
@@ -283,7 +293,8 @@ fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta) -> Result<u64, Fault> 
             ));
         }
     }
-    Ok(warps.iter().map(|w| w.executed).sum())
+    let bytes = cta.memory_bytes() + warps.iter().map(Warp::memory_bytes).sum::<u64>();
+    Ok((warps.iter().map(|w| w.executed).sum(), bytes))
 }
 
 /// Releases the warps of every barrier whose expected count has arrived;

@@ -172,6 +172,13 @@ impl<'a> Cta<'a> {
         }
     }
 
+    /// Host bytes of this CTA's memories (shared, local, printf buffer, and
+    /// memcheck's shared-memory record when on).
+    pub fn memory_bytes(&self) -> u64 {
+        let check = self.check.as_ref().map_or(0, |c| c.shared.capacity() * std::mem::size_of::<SharedCell>());
+        (self.shared.capacity() + self.local.capacity() + self.printf.capacity() + check) as u64
+    }
+
     /// `(x, y, z)` of the thread with linear index `thread`.
     fn tid_of(&self, thread: u32) -> [u32; 3] {
         let n = self.ntid;

@@ -215,6 +215,16 @@ impl Warp {
         }
     }
 
+    /// Host bytes this warp holds: registers, `.param` frames, SIMT stack
+    /// and call frames.
+    pub fn memory_bytes(&self) -> u64 {
+        (self.regs.capacity() * 8
+            + self.pmem.capacity()
+            + self.stack.capacity() * std::mem::size_of::<Entry>()
+            + self.frames.capacity() * std::mem::size_of::<CallFrame>()
+            + std::mem::size_of::<Warp>()) as u64
+    }
+
     pub fn is_done(&self) -> bool {
         self.stack.is_empty()
     }
