@@ -235,13 +235,16 @@ fn stats_file_counts_thread_instructions() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let s = std::fs::read_to_string(&stats).expect("the stats file");
     // `add` runs 8 CTAs of 128 threads; each thread executes a dozen or more
-    // instructions, and every line has five fields.
+    // instructions, and every line has six fields; the last, the bytes one
+    // CTA held, counts at least its four warps' registers.
     let add: Vec<Vec<&str>> = s.lines().map(|l| l.split('\t').collect::<Vec<_>>()).filter(|f| f[0] == "add").collect();
     assert!(!add.is_empty(), "no line for add:\n{s}");
     for f in &add {
-        assert_eq!(f.len(), 5, "{f:?}");
+        assert_eq!(f.len(), 6, "{f:?}");
         let n: u64 = f[1].parse().expect("instruction count");
         assert!(n >= 1024 * 10, "add executed only {n} thread-instructions");
         assert_eq!((f[3], f[4]), ("8", "128"), "{f:?}");
+        let bytes: u64 = f[5].parse().expect("bytes per CTA");
+        assert!((4 * 32 * 8..64 << 20).contains(&bytes), "{bytes} bytes per CTA");
     }
 }
