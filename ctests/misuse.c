@@ -203,6 +203,33 @@ static CUresult out_of_bounds_kernel_is_sticky(void)
     return cuMemAlloc(&p, 16); /* sticky */
 }
 
+/* A fault in one context leaves another context of the process working:
+   a copy and a launch there succeed and compute the right values. */
+static CUresult other_context_carries_on(void)
+{
+    CUfunction add, f;
+    CUmodule m;
+    CUdeviceptr p, a, b, c;
+    unsigned long long off = 1ull << 40;
+    float ha[4] = { 1, 2, 3, 4 }, hc[4] = { 0 };
+    int n = 4;
+    CUcontext healthy = setup(&add);
+    if (cuMemAlloc(&a, sizeof ha) || cuMemAlloc(&b, sizeof ha) || cuMemAlloc(&c, sizeof ha)) return 100;
+    if (cuMemcpyHtoD(a, ha, sizeof ha) || cuMemcpyHtoD(b, ha, sizeof ha)) return 101;
+    setup(NULL); /* the context that faults, now current */
+    void *args[] = { &p, &off };
+    if (cuModuleLoadData(&m, ptx) || cuModuleGetFunction(&f, m, "store_at") || cuMemAlloc(&p, 16)) return 102;
+    if (cuLaunchKernel(f, 1, 1, 1, 1, 1, 1, 0, NULL, args, NULL)) return 103;
+    if (cuCtxSynchronize() != CUDA_ERROR_ILLEGAL_ADDRESS) return 104;
+    CUresult r = cuCtxSetCurrent(healthy);
+    void *add_args[] = { &a, &b, &c, &n };
+    if (r == CUDA_SUCCESS) r = cuLaunchKernel(add, 1, 1, 1, 32, 1, 1, 0, NULL, add_args, NULL);
+    if (r == CUDA_SUCCESS) r = cuCtxSynchronize();
+    if (r == CUDA_SUCCESS) r = cuMemcpyDtoH(hc, c, sizeof hc);
+    if (r == CUDA_SUCCESS && (hc[0] != 2 || hc[3] != 8)) return 105;
+    return r;
+}
+
 static CUresult garbage_stream(void)
 {
     setup(NULL);
@@ -349,6 +376,12 @@ static const struct {
     { "extra_missing_pointer", extra_missing_pointer, CUDA_ERROR_INVALID_VALUE, ANYWHERE },
     { "extra_too_large", extra_too_large, CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES, ANYWHERE },
     { "out_of_bounds_kernel_is_sticky", out_of_bounds_kernel_is_sticky, CUDA_ERROR_ILLEGAL_ADDRESS, ANYWHERE },
+    /* On the H100 (driver 580) the fault poisons the whole device for the
+       process: this context's calls return CUDA_ERROR_ILLEGAL_ADDRESS too,
+       and so do cuCtxCreate and cuDevicePrimaryCtxRetain, even after every
+       context was destroyed (CUDA's documentation: the process must be
+       restarted). softcuda keeps the error to the faulting context. */
+    { "other_context_carries_on", other_context_carries_on, CUDA_SUCCESS, SOFTCUDA_ONLY },
     { "fault_misaligned", fault_misaligned, CUDA_ERROR_MISALIGNED_ADDRESS, ANYWHERE },
     /* The H100 reports this store (64 MiB past a 128-byte array) as
        CUDA_ERROR_ILLEGAL_INSTRUCTION; softcuda reports every access outside
