@@ -171,47 +171,49 @@ pub fn shadow(addr: u64) -> Option<Arc<Shadow>> {
 }
 
 /// Says where `addr` lies relative to the allocations a kernel could see
-/// (`live`: sorted `(start, end)` ranges) and the freed ones remembered.
+/// (`live`: sorted `(start, end)` ranges) and the freed ones remembered, in
+/// compute-sanitizer's words (measured on the H100: an access at the first
+/// byte past an allocation is "1 bytes after" it). Two lines.
 pub fn describe(addr: u64, size: u64, live: &[(u64, u64)]) -> String {
+    let head = format!("Access to {addr:#x} is out of bounds");
     if let Some(f) = REGISTRY.read().freed.iter().rev().find(|f| addr >= f.start && addr < f.start + f.size.max(1)) {
         return format!(
-            "Address {addr:#x} is {} bytes inside allocation {} of {} bytes at {:#x}, which was freed (use after free)",
+            "{head}\nand is {} bytes inside allocation {} at {:#x} of size {} bytes, which was freed (use after free)",
             addr - f.start,
             f.id,
-            f.size,
-            f.start
+            f.start,
+            f.size
         );
     }
     let i = live.partition_point(|r| r.0 <= addr);
     let before = i.checked_sub(1).and_then(|j| live.get(j)).copied();
     let after = live.get(i).copied();
-    let end = addr.saturating_add(size);
     if let Some(r) = before.filter(|r| addr < r.1) {
         return format!(
-            "Address {addr:#x} is out of bounds: the access of {size} bytes runs {} bytes past the end of the allocation at {:#x} of {} bytes",
-            end - r.1,
+            "{head}\nand runs {} bytes past the end of the allocation at {:#x} of size {} bytes",
+            addr.saturating_add(size) - r.1,
             r.0,
             r.1 - r.0
         );
     }
     let after_msg = |r: (u64, u64)| {
         format!(
-            "Address {addr:#x} is out of bounds: {} bytes before the nearest allocation at {:#x} of {} bytes",
-            r.0.saturating_sub(end),
+            "{head}\nand is {} bytes before the nearest allocation at {:#x} of size {} bytes",
+            r.0 - addr,
             r.0,
             r.1 - r.0
         )
     };
     match (before, after) {
-        (Some(b), Some(a)) if a.0.saturating_sub(end) < addr - b.1 => after_msg(a),
+        (Some(b), Some(a)) if a.0 - addr < addr - b.1 + 1 => after_msg(a),
         (Some(b), _) => format!(
-            "Address {addr:#x} is out of bounds: {} bytes after the nearest allocation at {:#x} of {} bytes",
-            addr - b.1,
+            "{head}\nand is {} bytes after the nearest allocation at {:#x} of size {} bytes",
+            addr - b.1 + 1,
             b.0,
             b.1 - b.0
         ),
         (None, Some(a)) => after_msg(a),
-        (None, None) => format!("Address {addr:#x} is out of bounds: no device memory is allocated"),
+        (None, None) => format!("{head}\nand no device memory is allocated"),
     }
 }
 
@@ -247,8 +249,8 @@ pub fn report(title: &str, details: &[String]) {
     ERRORS.fetch_add(1, Ordering::Relaxed);
     let mut s = sink().lock();
     let _ = writeln!(s, "========= {title}");
-    for d in details {
-        let _ = writeln!(s, "=========     {d}");
+    for line in details.iter().flat_map(|d| d.lines()) {
+        let _ = writeln!(s, "=========     {line}");
     }
     let _ = writeln!(s, "=========");
     let _ = s.flush();
@@ -267,7 +269,10 @@ pub enum Kind {
 pub struct GridCheck {
     pub kernel: String,
     pub program: Arc<crate::emu::ir::Program>,
-    seen: Mutex<HashMap<(Kind, u32), u64>>,
+    /// Errors counted per (kind, PTX line, second PTX line): races are
+    /// grouped by the pair of lines (in either order), as compute-sanitizer
+    /// groups its hazards; other kinds have 0 as the second line.
+    seen: Mutex<HashMap<(Kind, u32, u32), u64>>,
 }
 
 impl GridCheck {
@@ -278,37 +283,44 @@ impl GridCheck {
         GridCheck { kernel: kernel.to_string(), program, seen: Mutex::new(HashMap::new()) }
     }
 
-    /// Counts an error at PTX line `line`; true if it is the first of its
+    /// Counts an error at PTX line `line` (and `other`, the line of a
+    /// race's other access; 0 otherwise); true if it is the first of its
     /// kind there (and should be reported in full).
-    pub fn first(&self, kind: Kind, line: u32) -> bool {
+    pub fn first(&self, kind: Kind, line: u32, other: u32) -> bool {
         let mut seen = self.seen.lock();
-        let n = seen.entry((kind, line)).or_insert(0);
+        let key = if other == 0 { (kind, line, 0) } else { (kind, line.min(other), line.max(other)) };
+        let n = seen.entry(key).or_insert(0);
         *n += 1;
         *n == 1
     }
 
-    /// `kernel (PTX line N, file.cu:M)`.
+    /// `at kernel (PTX line N) in file.cu:M` (compute-sanitizer names the
+    /// SASS offset where we name the PTX line).
     pub fn location(&self, line: u32) -> String {
         match self.program.source_of(line) {
-            Some((file, l)) => format!("at {} (PTX line {line}, {file}:{l})", self.kernel),
+            Some((file, l)) => {
+                // The file name alone, as compute-sanitizer prints it.
+                let file = file.rsplit('/').next().unwrap_or(file);
+                format!("at {} (PTX line {line}) in {file}:{l}", self.kernel)
+            }
             None => format!("at {} (PTX line {line})", self.kernel),
         }
     }
 
     /// Reports the errors that were counted but not reported in full.
     pub fn finish(&self) {
-        let mut more: Vec<((Kind, u32), u64)> =
+        let mut more: Vec<((Kind, u32, u32), u64)> =
             self.seen.lock().iter().filter(|(_, &n)| n > 1).map(|(&k, &n)| (k, n - 1)).collect();
-        more.sort_by_key(|((_, l), _)| *l);
-        for ((kind, line), n) in more {
+        more.sort_by_key(|((_, a, b), _)| (*a, *b));
+        for ((kind, line, other), n) in more {
             let what = match kind {
-                Kind::Invalid => "invalid accesses",
-                Kind::Uninitialised => "uninitialised reads",
-                Kind::Race => "race hazards",
+                Kind::Invalid => format!("invalid accesses {}", self.location(line)),
+                Kind::Uninitialised => format!("uninitialised reads {}", self.location(line)),
+                Kind::Race => format!("race hazards between PTX lines {line} and {other} of {}", self.kernel),
             };
             ERRORS.fetch_add(n, Ordering::Relaxed);
             let mut s = sink().lock();
-            let _ = writeln!(s, "========= {n} more {what} {} not shown", self.location(line));
+            let _ = writeln!(s, "========= {n} more {what} not shown");
             let _ = s.flush();
         }
     }
@@ -392,8 +404,9 @@ mod tests {
     #[test]
     fn describes_nearest_allocation() {
         let live = [(0x1000, 0x1100), (0x2000, 0x2040)];
-        assert!(describe(0x1100, 4, &live).contains("0 bytes after the nearest allocation at 0x1000 of 256 bytes"));
-        assert!(describe(0x1ff0, 4, &live).contains("12 bytes before the nearest allocation at 0x2000"));
+        assert!(describe(0x1100, 4, &live).contains("1 bytes after the nearest allocation at 0x1000 of size 256 bytes"));
+        assert!(describe(0x1ff0, 4, &live).contains("16 bytes before the nearest allocation at 0x2000"));
         assert!(describe(0x10fe, 4, &live).contains("runs 2 bytes past the end"));
+        assert!(describe(0x1100, 4, &live).starts_with("Access to 0x1100 is out of bounds\n"));
     }
 }

@@ -194,7 +194,7 @@ impl<'a> Cta<'a> {
     /// Memcheck: reports an access that faulted (the first at this PTX line).
     fn check_invalid(&mut self, space: Space, size: u32, thread: u32, what: &str, reason: String) {
         let Some(c) = &self.check else { return };
-        if !c.grid.first(Kind::Invalid, self.line) {
+        if !c.grid.first(Kind::Invalid, self.line, 0) {
             return;
         }
         let access = match what {
@@ -226,7 +226,7 @@ impl<'a> Cta<'a> {
         let Some(sh) = self.shadow_of(a) else { return };
         let Some(byte) = sh.first_unwritten(a, size as u64) else { return };
         let Some(c) = &self.check else { return };
-        if !c.grid.first(Kind::Uninitialised, self.line) {
+        if !c.grid.first(Kind::Uninitialised, self.line, 0) {
             return;
         }
         memcheck::report(
@@ -262,20 +262,17 @@ impl<'a> Cta<'a> {
         let Some(c) = &mut self.check else { return };
         let Some(cells) = c.shared.get_mut(o..o + size as usize) else { return };
         let Some(h) = memcheck::shared_access(cells, write, thread / 32, epoch, line) else { return };
-        if !c.grid.first(Kind::Race, line) {
+        if !c.grid.first(Kind::Race, line, h.other_line) {
             return;
         }
         let this = if write { "Write" } else { "Read" };
         memcheck::report(
-            &format!("{} hazard on __shared__ memory: race between two warps of one CTA", h.kind),
+            &format!("Error: Race reported between {} access {}", h.other_access, c.grid.location(h.other_line)),
             &[
-                format!("{} access {}", h.other_access, c.grid.location(h.other_line)),
                 format!("and {this} access {}", c.grid.location(line)),
+                format!("{} hazard on __shared__ memory between two warps of one CTA, no barrier between", h.kind),
                 self.who(thread),
-                format!(
-                    "Address {:#x} (shared offset {o:#x}), {size} bytes, with no barrier between the accesses",
-                    SHARED_WINDOW + o as u64
-                ),
+                format!("Address {:#x} (shared offset {o:#x}), {size} bytes", SHARED_WINDOW + o as u64),
             ],
         );
     }
