@@ -82,6 +82,8 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
         }
         let mut count = 0u64;
         let mut first = true;
+        // The CTA's warps, reused from one CTA to the next.
+        let mut warps: Vec<Warp> = Vec::new();
         loop {
             if stop.load(Ordering::Relaxed) {
                 break;
@@ -98,7 +100,7 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
                 cta.ctaid = ctaid;
                 first = false;
             }
-            let result = run_cta(k, cfg, &mut cta);
+            let result = run_cta(k, cfg, &mut cta, &mut warps);
             super::printf::emit(&cta.printf);
             cta.printf.clear();
             match result {
@@ -205,25 +207,28 @@ enum WarpState {
 
 /// Runs one CTA to completion; returns the thread-instructions it executed
 /// and the host bytes it held (see [`LaunchStats::cta_bytes`]).
-fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta) -> Result<(u64, u64), Fault> {
+fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta, warps: &mut Vec<Warp>) -> Result<(u64, u64), Fault> {
     let nthreads = cfg.block.iter().product::<u32>();
     let nwarps = nthreads.div_ceil(32);
     let entry = &k.program.funcs[k.func as usize];
-    let mut warps: Vec<Warp> = (0..nwarps)
-        .map(|w| {
-            let env = WarpEnv {
-                ctaid: cta.ctaid,
-                ntid: cfg.block,
-                nctaid: cfg.grid,
-                warp_id: w,
-                nwarps,
-                dyn_smem: cfg.dyn_shared,
-                total_smem: k.shared_size + cfg.dyn_shared,
-                grid_workspace: cfg.grid_workspace,
-            };
-            Warp::new(entry, k.func, w * 32, (nthreads - w * 32).min(32), cfg.block, env)
-        })
-        .collect();
+    warps.truncate(nwarps as usize);
+    for w in 0..nwarps {
+        let env = WarpEnv {
+            ctaid: cta.ctaid,
+            ntid: cfg.block,
+            nctaid: cfg.grid,
+            warp_id: w,
+            nwarps,
+            dyn_smem: cfg.dyn_shared,
+            total_smem: k.shared_size + cfg.dyn_shared,
+            grid_workspace: cfg.grid_workspace,
+        };
+        let lanes = (nthreads - w * 32).min(32);
+        match warps.get_mut(w as usize) {
+            Some(warp) => warp.renew(entry, k.func, w * 32, lanes, cfg.block, env),
+            None => warps.push(Warp::new(entry, k.func, w * 32, lanes, cfg.block, env)),
+        }
+    }
     let mut state = vec![WarpState::Runnable; warps.len()];
     let mut spins = 0u64;
     let mut bars: Vec<Barrier> = (0..16).map(|_| Barrier { red: (0, true, false), ..Default::default() }).collect();
@@ -267,7 +272,7 @@ fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta) -> Result<(u64, u64), 
                             b.waiting.push(i);
                             state[i] = WarpState::Blocked;
                         }
-                        if release_completed(&mut bars, &mut warps, &mut state) {
+                        if release_completed(&mut bars, warps, &mut state) {
                             cta.epoch += 1;
                         }
                     }
@@ -275,7 +280,7 @@ fn run_cta(k: &Kernel, cfg: &LaunchConfig, cta: &mut Cta) -> Result<(u64, u64), 
             }
         }
         // Threads that exited no longer count toward barriers without a count.
-        if release_completed(&mut bars, &mut warps, &mut state) {
+        if release_completed(&mut bars, warps, &mut state) {
             cta.epoch += 1;
         }
         if state.iter().all(|s| *s == WarpState::Done) {

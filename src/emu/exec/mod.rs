@@ -152,15 +152,49 @@ pub struct Warp {
 impl Warp {
     /// A warp about to run function `func` (an entry) of a program.
     pub fn new(entry: &FuncInfo, func: u32, first_thread: u32, nlanes: u32, ntid: [u32; 3], env: WarpEnv) -> Warp {
+        Warp::build(entry, func, first_thread, nlanes, ntid, env, Vec::new(), Vec::new(), Vec::new(), Vec::new())
+    }
+
+    /// Makes this warp what [`Warp::new`] would return, keeping its buffers
+    /// (registers, SIMT stack, `.param` frames) so that running the next
+    /// CTA allocates nothing.
+    pub fn renew(&mut self, entry: &FuncInfo, func: u32, first_thread: u32, nlanes: u32, ntid: [u32; 3], env: WarpEnv) {
+        let regs = std::mem::take(&mut self.regs);
+        let stack = std::mem::take(&mut self.stack);
+        let pmem = std::mem::take(&mut self.pmem);
+        let frames = std::mem::take(&mut self.frames);
+        *self = Warp::build(entry, func, first_thread, nlanes, ntid, env, regs, stack, pmem, frames);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build(
+        entry: &FuncInfo,
+        func: u32,
+        first_thread: u32,
+        nlanes: u32,
+        ntid: [u32; 3],
+        env: WarpEnv,
+        mut regs: Vec<u64>,
+        mut stack: Vec<Entry>,
+        mut pmem: Vec<u8>,
+        mut frames: Vec<CallFrame>,
+    ) -> Warp {
         let mut tid = [[0u32; 3]; 32];
         for (lane, t) in tid.iter_mut().enumerate().take(nlanes as usize) {
             let i = first_thread + lane as u32;
             *t = [i % ntid[0], (i / ntid[0]) % ntid[1], i / (ntid[0] * ntid[1])];
         }
         let live = if nlanes >= 32 { u32::MAX } else { (1u32 << nlanes) - 1 };
+        regs.clear();
+        regs.resize(entry.nregs as usize * 32, 0);
+        stack.clear();
+        stack.push(Entry { pc: entry.start, rpc: EXIT, mask: live, frame: false });
+        pmem.clear();
+        pmem.resize(entry.psize as usize * 32, 0);
+        frames.clear();
         Warp {
-            regs: vec![0; entry.nregs as usize * 32],
-            stack: vec![Entry { pc: entry.start, rpc: EXIT, mask: live, frame: false }],
+            regs,
+            stack,
             tid,
             carry: [0; 32],
             env,
@@ -174,8 +208,8 @@ impl Warp {
             pstart: 0,
             psize: entry.psize,
             func,
-            pmem: vec![0; entry.psize as usize * 32],
-            frames: Vec::new(),
+            pmem,
+            frames,
         }
     }
 
