@@ -239,7 +239,7 @@ unsafe fn launch(
                 t.kernel_ran(&func.kernel.name, took);
             }
             if let (Some(stats), Ok(s)) = (stats_file(), &result) {
-                stats.record(&func.kernel.name, &s, took, &cfg);
+                stats.record(&func.kernel.name, s, took, &cfg);
             }
             if let Err(fault) = result {
                 let code = match fault.kind {
