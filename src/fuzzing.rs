@@ -291,11 +291,12 @@ pub fn params(data: &[u8]) -> Result<(), String> {
 
     let params_ptr = if mode & 1 == 1 && fits { kernel_params.as_mut_ptr() } else { std::ptr::null_mut() };
     let extra_ptr = if mode & 2 == 2 && buffer_fits { extra.as_mut_ptr() } else { std::ptr::null_mut() };
-    // SAFETY: `params_ptr` is NULL or holds one pointer per parameter, each
-    // NULL or to `size` bytes; `extra_ptr` is NULL or an END-terminated
-    // key/value array whose buffer pointers hold as many bytes as any size
-    // it gives, or more than the signature's total (refused before copying),
-    // and whose size pointers point to `usize`s. All outlive the call.
+    // `params_ptr` is NULL or holds one pointer per parameter, each NULL or
+    // to `size` bytes; `extra_ptr` is NULL or an END-terminated key/value
+    // array whose buffer pointers hold as many bytes as any size it gives,
+    // or more than the signature's total (refused before copying), and whose
+    // size pointers point to `usize`s. All outlive the call.
+    // SAFETY: the pointer contract of `param_buffer`, as just described.
     let built = unsafe { crate::driver::launch::param_buffer(sig, params_ptr, extra_ptr) };
     match built {
         Ok(buf) if buf.len() == sig.total_size as usize => Ok(()),

@@ -42,28 +42,7 @@ fn ptx_path() -> PathBuf {
 fn compile(name: &str, out: &str, include: &Path) -> PathBuf {
     let src = repo().join("ctests").join(format!("{name}.c"));
     let exe = build_dir().join(out);
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
-    let output = Command::new(&cc)
-        .args(["-Wall", "-Wextra", "-Werror", "-g", "-pthread"])
-        .arg("-I")
-        .arg(include)
-        .arg(&src)
-        .arg("-o")
-        .arg(&exe)
-        .arg("-L")
-        .arg(lib_dir())
-        .arg("-lcuda")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run C compiler `{cc}`: {e}"));
-    assert!(
-        output.status.success(),
-        "compiling {} against {} failed ({}):\n{}{}",
-        src.display(),
-        include.display(),
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    common::compile_c(&src, &exe, include);
     exe
 }
 

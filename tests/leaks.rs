@@ -55,27 +55,7 @@ fn build_dir() -> PathBuf {
 /// compiles the ctests.
 fn compile(src: &Path, name: &str) -> PathBuf {
     let exe = build_dir().join(name);
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
-    let output = Command::new(&cc)
-        .args(["-Wall", "-Wextra", "-Werror", "-g", "-pthread"])
-        .arg("-I")
-        .arg(repo().join("include"))
-        .arg(src)
-        .arg("-o")
-        .arg(&exe)
-        .arg("-L")
-        .arg(lib_dir())
-        .arg("-lcuda")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run C compiler `{cc}`: {e}"));
-    assert!(
-        output.status.success(),
-        "compiling {} failed ({}):\n{}{}",
-        src.display(),
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    common::compile_c(src, &exe, &repo().join("include"));
     exe
 }
 

@@ -67,3 +67,32 @@ pub fn wait_timeout(child: &mut std::process::Child, timeout: std::time::Duratio
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// Compiles the C program `src` into `exe` as the C tests are built:
+/// `cc -Wall -Wextra -Werror -g -pthread -I<include> … -lcuda` against the
+/// driver in [`lib_dir`] (`CC` picks the compiler). Panics with the
+/// compiler's output if it fails.
+pub fn compile_c(src: &Path, exe: &Path, include: &Path) {
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
+    let output = std::process::Command::new(&cc)
+        .args(["-Wall", "-Wextra", "-Werror", "-g", "-pthread"])
+        .arg("-I")
+        .arg(include)
+        .arg(src)
+        .arg("-o")
+        .arg(exe)
+        .arg("-L")
+        .arg(lib_dir())
+        .arg("-lcuda")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run C compiler `{cc}`: {e}"));
+    assert!(
+        output.status.success(),
+        "compiling {} against {} failed ({}):\n{}{}",
+        src.display(),
+        include.display(),
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
