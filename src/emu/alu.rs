@@ -353,6 +353,13 @@ pub fn float_un(op: UnOp, ty: Ty, f: FMods, a: u64) -> u64 {
         };
         return out64(r, f);
     }
+    float_un_f32(op, f, a)
+}
+
+/// [`float_un`] on f32, inlined where the operation is known (the
+/// interpreter's pre-decoded handlers).
+#[inline(always)]
+pub fn float_un_f32(op: UnOp, f: FMods, a: u64) -> u64 {
     let x = ftz32(f32_of(a), f.ftz);
     let r = match op {
         // NaN inputs give the canonical NaN (measured on the H100).

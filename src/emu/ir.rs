@@ -769,6 +769,9 @@ pub struct Program {
     pub locs: Vec<(u32, u32, u32)>,
     /// `.file` directives: (number, name).
     pub files: Vec<(u32, String)>,
+    /// `code` pre-decoded for the interpreter's fast loop, index for index
+    /// (`exec::predecode`; empty: every instruction through `Warp::step`).
+    pub pre: Vec<crate::emu::exec::Pre>,
 }
 
 impl Program {

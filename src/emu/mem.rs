@@ -420,6 +420,69 @@ impl<'a> Cta<'a> {
         }
     }
 
+    /// Whether `SIZE`-byte accesses at all 32 `addrs` (a whole warp) are
+    /// aligned and lie inside shared memory, or all inside one global
+    /// allocation: then [`Cta::gather`] and [`Cta::scatter`] serve them.
+    /// False when memcheck is on, or for any other space.
+    #[inline(always)]
+    pub fn warp_fits<const SIZE: u32>(&mut self, space: Space, addrs: &[u64; 32]) -> bool {
+        if self.check.is_some() {
+            return false;
+        }
+        let (mut or, mut lo, mut hi) = (0u64, u64::MAX, 0u64);
+        for &a in addrs {
+            or |= a;
+            lo = lo.min(a);
+            hi = hi.max(a);
+        }
+        if or & (SIZE as u64 - 1) != 0 {
+            return false;
+        }
+        match space {
+            Space::Shared => hi.checked_add(SIZE as u64).is_some_and(|e| e <= self.shared.len() as u64),
+            Space::Global => hi.checked_add(SIZE as u64).is_some_and(|e| self.global_ok(lo, e - lo)),
+            _ => false,
+        }
+    }
+
+    /// Loads a whole warp's `SIZE`-byte values (4 or 8) at `addrs`, which
+    /// [`Cta::warp_fits`] accepted.
+    #[inline(always)]
+    pub fn gather<const SHARED: bool, const SIZE: u32>(&self, addrs: &[u64; 32]) -> [u64; 32] {
+        let mut out = [0u64; 32];
+        if SHARED {
+            let sh = &self.shared[..];
+            for (v, &a) in out.iter_mut().zip(addrs) {
+                let o = a as usize;
+                if let Some(b) = sh.get(o..o + SIZE as usize) {
+                    *v = read_small(b);
+                }
+            }
+        } else {
+            for (v, &a) in out.iter_mut().zip(addrs) {
+                *v = read_global(a, SIZE);
+            }
+        }
+        out
+    }
+
+    /// Stores a whole warp's values at `addrs` (accepted by
+    /// [`Cta::warp_fits`]), lane 0 first: where lanes share an address the
+    /// highest lane's value remains, as on the checked path.
+    #[inline(always)]
+    pub fn scatter<const SHARED: bool, const SIZE: u32>(&mut self, addrs: &[u64; 32], vals: &[u64; 32]) {
+        for l in 0..32 {
+            if SHARED {
+                let o = addrs[l] as usize;
+                if let Some(b) = self.shared.get_mut(o..o + SIZE as usize) {
+                    write_le(b, vals[l]);
+                }
+            } else {
+                write_global(addrs[l], SIZE, vals[l]);
+            }
+        }
+    }
+
     /// Whether `[addr, addr+len)` lies inside shared memory or one global
     /// block, so that stores to it can take [`Cta::store_fast`] without a
     /// partial write before a fault (false when memcheck is on).
@@ -593,7 +656,7 @@ fn write_le(b: &mut [u8], v: u64) {
 
 fn read_global(a: u64, size: u32) -> u64 {
     // Every arm: `a` lies with `size` bytes inside a live allocation (checked
-    // by `resolve` or `load_fast` against the snapshot of live ranges taken
+    // by `resolve`, `load_fast` or `warp_fits` against the snapshot of live ranges taken
     // when the grid started; memory freed since stays allocated until the
     // grid ends, see `memory::KernelRunning`).
     // SAFETY: in a live allocation (above) and aligned to `size` (`resolve`).

@@ -18,7 +18,7 @@ pub(super) fn plain_rn(f: FMods) -> bool {
 
 /// An f32 operand, flushed to zero if subnormal under `.ftz` (sign kept).
 #[inline(always)]
-fn f32_in(v: u64, ftz: bool) -> f32 {
+pub(super) fn f32_in(v: u64, ftz: bool) -> f32 {
     let x = f32::from_bits(v as u32);
     if ftz && x.is_subnormal() {
         f32::from_bits(x.to_bits() & 0x8000_0000)
@@ -30,7 +30,7 @@ fn f32_in(v: u64, ftz: bool) -> f32 {
 /// An f32 result as the GPU writes it: subnormals flushed under `.ftz`,
 /// NaN made canonical.
 #[inline(always)]
-fn f32_out(x: f32, ftz: bool) -> u64 {
+pub(super) fn f32_out(x: f32, ftz: bool) -> u64 {
     if x.is_nan() {
         alu::NAN32 as u64
     } else {
@@ -130,7 +130,7 @@ impl Warp {
     }
 
     #[inline(always)]
-    fn ld_lanes<const SHARED: bool, const SIZE: u32>(
+    pub(super) fn ld_lanes<const SHARED: bool, const SIZE: u32>(
         &mut self,
         signed: bool,
         d: Reg,

@@ -8,10 +8,12 @@ mod calls;
 mod cvt;
 mod fast;
 mod mbarrier;
+mod predecode;
 mod special;
 mod warp;
 
 use fast::plain_rn;
+pub use predecode::{predecode, Pre};
 use mbarrier::mbar_update;
 
 use crate::emu::alu;
@@ -240,6 +242,12 @@ impl Warp {
     /// Runs until the warp reaches a barrier, finishes, or faults.
     pub fn run(&mut self, program: &Program, cta: &mut Cta) -> Result<Stop, Fault> {
         let code = &program.code[..];
+        let pre = &program.pre[..];
+        // Uniform branches stay in the fast loop unless backward branches
+        // must look at the abort flag (cooperative grids, the watchdog).
+        let fast_bra = cta.abort.is_none();
+        // Set when the fast loop stopped at an instruction `step` must run.
+        let mut slow_next = false;
         loop {
             let Some(top) = self.stack.last_mut() else { return Ok(Stop::Done) };
             if top.mask == 0 {
@@ -255,6 +263,16 @@ impl Warp {
                 continue;
             }
             let pc = top.pc;
+            if !slow_next && matches!(pre.get(pc as usize), Some(Pre::Run { .. } | Pre::Bra { .. })) {
+                let (rpc, active) = (top.rpc, top.mask);
+                let (p, slow) = self.run_fast(pre, pc, rpc, active, fast_bra, cta);
+                if let Some(top) = self.stack.last_mut() {
+                    top.pc = p;
+                }
+                slow_next = slow;
+                continue;
+            }
+            slow_next = false;
             let Some(inst) = code.get(pc as usize) else {
                 return Err(cta.fault(
                     FaultKind::IllegalInstruction,
@@ -277,6 +295,53 @@ impl Warp {
                 Ok(None) => {}
                 Ok(Some(stop)) => return Ok(stop),
                 Err(f) => return Err(f),
+            }
+        }
+    }
+
+    /// Runs pre-decoded instructions from `pc` with the active lanes
+    /// `active` until the reconvergence point `rpc`, an instruction that is
+    /// not pre-decoded, or one whose handler declines. Returns the next pc
+    /// and whether `step` must run the instruction there.
+    #[inline(never)]
+    fn run_fast(&mut self, pre: &[Pre], mut pc: u32, rpc: u32, active: u32, fast_bra: bool, cta: &mut Cta) -> (u32, bool) {
+        loop {
+            match pre.get(pc as usize) {
+                Some(Pre::Run { h, guard, args }) => {
+                    let mut mask = active;
+                    if let Some((p, neg)) = *guard {
+                        mask &= self.pred_mask(p, neg);
+                    }
+                    if mask != 0 {
+                        if !h(self, args, mask, cta) {
+                            return (pc, true);
+                        }
+                        self.executed += mask.count_ones() as u64;
+                    }
+                }
+                Some(&Pre::Bra { target, guard }) if fast_bra => {
+                    let mut mask = active;
+                    if let Some((p, neg)) = guard {
+                        mask &= self.pred_mask(p, neg);
+                    }
+                    if mask == active {
+                        self.executed += mask.count_ones() as u64;
+                        pc = target;
+                        if pc == rpc {
+                            return (pc, false);
+                        }
+                        continue;
+                    } else if mask != 0 {
+                        // Divergence: `step` splits the warp.
+                        return (pc, true);
+                    }
+                }
+                Some(Pre::Slow | Pre::Bra { .. }) => return (pc, true),
+                None => return (pc, true),
+            }
+            pc += 1;
+            if pc == rpc {
+                return (pc, false);
             }
         }
     }

@@ -1,0 +1,776 @@
+//! Pre-decoded instructions: the instructions kernels run most, resolved
+//! once per module (at lowering) into a handler function with its operation,
+//! types and operand kinds fixed, so that running one costs a table load and
+//! an indirect call instead of `Warp::step`'s nested matches.
+//!
+//! `Warp::run` runs a stretch of consecutive pre-decoded instructions in a
+//! tight loop that keeps the program counter and active mask in locals and
+//! takes uniform branches itself; anything else (divergent branches,
+//! barriers, calls, atomics, every operation not listed here, and any memory
+//! access the fast path cannot serve) goes back to `Warp::step`, which stays
+//! the reference semantics: every handler here computes with the same `alu`
+//! and `convert` functions as `step` does (docs/PERF_NOTES.md, #11).
+//!
+//! `SOFTCUDA_PREDECODE=0` turns pre-decoding off (every instruction through
+//! `step`), for comparing the two paths.
+
+use super::fast::{f32_in, f32_out};
+use super::{Cta, Warp};
+use crate::emu::alu;
+use crate::emu::convert;
+use crate::emu::ir::*;
+
+/// A source operand the handlers read: a register slot or an immediate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum O {
+    R(Reg),
+    I(u64),
+}
+
+/// Operands and the modifiers a handler does not fix at compile time.
+#[derive(Clone, Copy, Debug)]
+pub struct Args {
+    /// Destination register(s): `d[0]`, and for vector loads up to four.
+    pub d: [Reg; 4],
+    /// Number of destinations or sources of a vector access.
+    pub n: u8,
+    pub a: O,
+    pub b: O,
+    pub c: O,
+    pub addr: Addr,
+    pub ty: Ty,
+    pub f: FMods,
+    /// `cvt`: source type, rounding, integer rounding, `.ftz`, `.sat`;
+    /// predicate logic: operand negations in `neg`.
+    pub sty: Ty,
+    pub round: Round,
+    pub int_round: bool,
+    pub sat: bool,
+    pub neg: [bool; 2],
+}
+
+impl Default for Args {
+    fn default() -> Self {
+        Args {
+            d: [0; 4],
+            n: 1,
+            a: O::I(0),
+            b: O::I(0),
+            c: O::I(0),
+            addr: Addr { base: None, offset: 0, local_frame: false },
+            ty: Ty::U32,
+            f: FMods::default(),
+            sty: Ty::U32,
+            round: Round::Rn,
+            int_round: false,
+            sat: false,
+            neg: [false; 2],
+        }
+    }
+}
+
+/// Runs one pre-decoded instruction for the lanes in `mask`. False: the
+/// fast path could not serve it (a memory access it does not handle) and
+/// nothing visible was changed; the caller runs it through `Warp::step`.
+pub type Handler = fn(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool;
+
+/// One instruction of [`Program::pre`](crate::emu::ir::Program::pre).
+#[derive(Clone, Copy, Debug)]
+pub enum Pre {
+    /// Not pre-decoded: `Warp::step` runs it.
+    Slow,
+    Run { h: Handler, guard: Option<(Reg, bool)>, args: Args },
+    /// `bra`: taken in the fast loop when every active lane agrees.
+    Bra { target: u32, guard: Option<(Reg, bool)> },
+}
+
+/// Pre-decodes a program's instructions (index for index).
+pub fn predecode(code: &[Inst]) -> Vec<Pre> {
+    let on = std::env::var("SOFTCUDA_PREDECODE").map_or(true, |v| v != "0");
+    code.iter().map(|i| if on { decode(i) } else { Pre::Slow }).collect()
+}
+
+fn opnd(s: Src) -> Option<O> {
+    match s {
+        Src::Reg(r) => Some(O::R(r)),
+        Src::Imm(v) => Some(O::I(v)),
+        _ => None,
+    }
+}
+
+fn decode(inst: &Inst) -> Pre {
+    if let Op::Bra { target, .. } = inst.op {
+        return Pre::Bra { target, guard: inst.guard };
+    }
+    match handler(&inst.op) {
+        Some((h, args)) => Pre::Run { h, guard: inst.guard, args },
+        None => Pre::Slow,
+    }
+}
+
+// Operation and type codes of the const-generic handlers.
+const fn bin_op(k: u8) -> BinOp {
+    match k {
+        0 => BinOp::Add,
+        1 => BinOp::Sub,
+        2 => BinOp::MulLo,
+        3 => BinOp::And,
+        4 => BinOp::Or,
+        5 => BinOp::Xor,
+        6 => BinOp::Shl,
+        7 => BinOp::Shr,
+        8 => BinOp::Min,
+        9 => BinOp::Max,
+        10 => BinOp::MulWide,
+        11 => BinOp::MulHi,
+        _ => BinOp::Div,
+    }
+}
+
+const fn ty_of(k: u8) -> Ty {
+    match k {
+        0 => Ty::U32,
+        1 => Ty::S32,
+        2 => Ty::U64,
+        3 => Ty::S64,
+        _ => Ty::F32,
+    }
+}
+
+const fn cmp_of(k: u8) -> Cmp {
+    match k {
+        0 => Cmp::Eq,
+        1 => Cmp::Ne,
+        2 => Cmp::Lt,
+        3 => Cmp::Le,
+        4 => Cmp::Gt,
+        _ => Cmp::Ge,
+    }
+}
+
+const fn un_op(k: u8) -> UnOp {
+    match k {
+        0 => UnOp::Not,
+        1 => UnOp::Neg,
+        2 => UnOp::Abs,
+        3 => UnOp::Sqrt,
+        4 => UnOp::Rcp,
+        5 => UnOp::Rsqrt,
+        6 => UnOp::Ex2,
+        7 => UnOp::Lg2,
+        8 => UnOp::Sin,
+        _ => UnOp::Cos,
+    }
+}
+
+fn int_ty_code(ty: Ty) -> Option<u8> {
+    Some(match ty {
+        Ty::U32 => 0,
+        Ty::S32 => 1,
+        Ty::U64 => 2,
+        Ty::S64 => 3,
+        _ => return None,
+    })
+}
+
+/// The handler of an operation, or None: `step` runs it.
+fn handler(op: &Op) -> Option<(Handler, Args)> {
+    let mut args = Args::default();
+    macro_rules! by_ty {
+        ($f:ident, $k:expr, $t:expr) => {
+            match $t {
+                0 => $f::<$k, 0> as Handler,
+                1 => $f::<$k, 1> as Handler,
+                2 => $f::<$k, 2> as Handler,
+                3 => $f::<$k, 3> as Handler,
+                _ => $f::<$k, 4> as Handler,
+            }
+        };
+    }
+    let h: Handler = match *op {
+        Op::Mov { d, a } => {
+            args.d[0] = d;
+            args.a = opnd(a)?;
+            h_mov
+        }
+        Op::Bin { op, ty, f, d, a, b } => {
+            args.d[0] = d;
+            args.a = opnd(a)?;
+            args.b = opnd(b)?;
+            args.f = f;
+            args.ty = ty;
+            if ty == Ty::F32 {
+                if fast::plain_rn(f) {
+                    match (op, f.ftz) {
+                        (BinOp::Add, false) => h_f32::<0, false>,
+                        (BinOp::Add, true) => h_f32::<0, true>,
+                        (BinOp::Sub, false) => h_f32::<1, false>,
+                        (BinOp::Sub, true) => h_f32::<1, true>,
+                        (BinOp::MulLo, false) => h_f32::<2, false>,
+                        (BinOp::MulLo, true) => h_f32::<2, true>,
+                        _ => float_bin_handler(op)?,
+                    }
+                } else {
+                    float_bin_handler(op)?
+                }
+            } else if ty == Ty::F64 {
+                float_bin_handler(op)?
+            } else {
+                if f.sat {
+                    return None;
+                }
+                let t = int_ty_code(ty)?;
+                let wide32 = t < 2;
+                match op {
+                    BinOp::Add => by_ty!(h_int, 0, t),
+                    BinOp::Sub => by_ty!(h_int, 1, t),
+                    BinOp::MulLo => by_ty!(h_int, 2, t),
+                    BinOp::And => by_ty!(h_int, 3, t),
+                    BinOp::Or => by_ty!(h_int, 4, t),
+                    BinOp::Xor => by_ty!(h_int, 5, t),
+                    BinOp::Shl => by_ty!(h_int, 6, t),
+                    BinOp::Shr => by_ty!(h_int, 7, t),
+                    BinOp::Min => by_ty!(h_int, 8, t),
+                    BinOp::Max => by_ty!(h_int, 9, t),
+                    BinOp::MulWide if wide32 => by_ty!(h_int, 10, t),
+                    BinOp::MulHi => by_ty!(h_int, 11, t),
+                    BinOp::Div | BinOp::Rem => {
+                        // Division by zero has defined PTX results; `int_bin` gives them.
+                        args.ty = ty;
+                        if op == BinOp::Div {
+                            h_divrem::<true>
+                        } else {
+                            h_divrem::<false>
+                        }
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        Op::Un { op, ty, f, d, a } => {
+            args.d[0] = d;
+            args.a = opnd(a)?;
+            args.f = f;
+            if ty == Ty::F32 {
+                match op {
+                    UnOp::Neg => h_fun::<1>,
+                    UnOp::Abs => h_fun::<2>,
+                    UnOp::Sqrt => h_fun::<3>,
+                    UnOp::Rcp => h_fun::<4>,
+                    UnOp::Rsqrt => h_fun::<5>,
+                    UnOp::Ex2 => h_fun::<6>,
+                    UnOp::Lg2 => h_fun::<7>,
+                    UnOp::Sin => h_fun::<8>,
+                    UnOp::Cos => h_fun::<9>,
+                    _ => return None,
+                }
+            } else {
+                let t = int_ty_code(ty)?;
+                match op {
+                    UnOp::Not => by_ty!(h_iun, 0, t),
+                    UnOp::Neg => by_ty!(h_iun, 1, t),
+                    _ => return None,
+                }
+            }
+        }
+        Op::Mad { hi: false, wide, cc: 0, ty, d, a, b, c } => {
+            args.d[0] = d;
+            args.a = opnd(a)?;
+            args.b = opnd(b)?;
+            args.c = opnd(c)?;
+            match (wide, ty) {
+                (false, Ty::U32) => h_mad::<false, 0>,
+                (false, Ty::S32) => h_mad::<false, 1>,
+                (false, Ty::U64) => h_mad::<false, 2>,
+                (false, Ty::S64) => h_mad::<false, 3>,
+                (true, Ty::U32) => h_mad::<true, 0>,
+                (true, Ty::S32) => h_mad::<true, 1>,
+                _ => return None,
+            }
+        }
+        Op::Fma { ty: Ty::F32, f, d, a, b, c } if fast::plain_rn(f) => {
+            args.d[0] = d;
+            args.a = opnd(a)?;
+            args.b = opnd(b)?;
+            args.c = opnd(c)?;
+            fma_handler(f.ftz)
+        }
+        Op::Setp { cmp, ty, ftz: false, d, dn: None, a, b, comb: None } => {
+            args.d[0] = d;
+            args.a = opnd(a)?;
+            args.b = opnd(b)?;
+            let t = match ty {
+                Ty::F32 => 4,
+                _ => int_ty_code(ty)?,
+            };
+            match cmp {
+                Cmp::Eq => by_ty!(h_setp, 0, t),
+                Cmp::Ne => by_ty!(h_setp, 1, t),
+                Cmp::Lt => by_ty!(h_setp, 2, t),
+                Cmp::Le => by_ty!(h_setp, 3, t),
+                Cmp::Gt => by_ty!(h_setp, 4, t),
+                Cmp::Ge => by_ty!(h_setp, 5, t),
+                _ => return None,
+            }
+        }
+        Op::Selp { d, a, b, c } => {
+            args.d[0] = d;
+            args.a = opnd(a)?;
+            args.b = opnd(b)?;
+            args.c = opnd(c)?;
+            h_selp
+        }
+        Op::PredLogic { na, nb, op, d, a, b } => {
+            args.d[0] = d;
+            args.a = opnd(a)?;
+            args.b = opnd(b)?;
+            args.neg = [na, nb];
+            match op {
+                BoolOp::And => h_pred::<0>,
+                BoolOp::Or => h_pred::<1>,
+                BoolOp::Xor => h_pred::<2>,
+            }
+        }
+        Op::PredNot { d, a } => {
+            args.d[0] = d;
+            args.a = opnd(a)?;
+            h_pnot
+        }
+        Op::Cvt { dty, sty, round, int_round, ftz, sat, d, a } => {
+            args.d[0] = d;
+            args.a = opnd(a)?;
+            args.ty = dty;
+            args.sty = sty;
+            args.round = round;
+            args.int_round = int_round;
+            args.f.ftz = ftz;
+            args.sat = sat;
+            h_cvt
+        }
+        Op::Ld { space, ty, ref ds, addr } if !addr.local_frame => {
+            // A destination that is also the address register would make a
+            // retry through `step` (after a lane the fast path cannot serve)
+            // read a clobbered address.
+            if ds.iter().any(|&d| Some(d) == addr.base) || ds.len() > 4 {
+                return None;
+            }
+            args.d[..ds.len()].copy_from_slice(ds);
+            args.n = ds.len() as u8;
+            args.addr = addr;
+            args.ty = ty;
+            let signed = ty == Ty::S32;
+            match (space, ty.size(), ds.len()) {
+                (Space::Shared, 4, 1) if signed => h_ld::<true, 4, true>,
+                (Space::Shared, 4, 1) => h_ld::<true, 4, false>,
+                (Space::Global, 4, 1) if signed => h_ld::<false, 4, true>,
+                (Space::Global, 4, 1) => h_ld::<false, 4, false>,
+                (Space::Shared, 8, 1) => h_ld::<true, 8, false>,
+                (Space::Global, 8, 1) => h_ld::<false, 8, false>,
+                (Space::Shared, 4 | 8, 2 | 4) => h_ldv::<true>,
+                (Space::Global, 4 | 8, 2 | 4) => h_ldv::<false>,
+                (Space::Param, 1..=8, 1) if addr.base.is_none() => h_ld_param,
+                _ => return None,
+            }
+        }
+        Op::St { space, ty, ref srcs, addr } if !addr.local_frame => {
+            if srcs.len() > 4 || !matches!(space, Space::Shared | Space::Global) || !matches!(ty.size(), 4 | 8) {
+                return None;
+            }
+            let mut ops = [O::I(0); 3];
+            for (i, s) in srcs.iter().enumerate() {
+                let o = opnd(*s)?;
+                match i {
+                    0 => args.a = o,
+                    _ => ops[i - 1] = o,
+                }
+            }
+            args.b = ops[0];
+            args.c = ops[1];
+            // A fourth source goes in `d[0]` as a register, or not at all.
+            if srcs.len() == 4 {
+                match opnd(srcs[3])? {
+                    O::R(r) => args.d[0] = r,
+                    O::I(_) => return None,
+                }
+            }
+            args.n = srcs.len() as u8;
+            args.addr = addr;
+            args.ty = ty;
+            if space == Space::Shared {
+                h_st::<true>
+            } else {
+                h_st::<false>
+            }
+        }
+        _ => return None,
+    };
+    Some((h, args))
+}
+
+use super::fast;
+
+fn float_bin_handler(op: BinOp) -> Option<Handler> {
+    Some(match op {
+        BinOp::Add => h_float_bin::<0>,
+        BinOp::Sub => h_float_bin::<1>,
+        BinOp::MulLo => h_float_bin::<2>,
+        BinOp::Min => h_float_bin::<8>,
+        BinOp::Max => h_float_bin::<9>,
+        BinOp::Div => h_float_bin::<12>,
+        _ => return None,
+    })
+}
+
+fn fma_handler(ftz: bool) -> Handler {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("fma") {
+        return if ftz { h_fma_hw::<true> } else { h_fma_hw::<false> };
+    }
+    if ftz {
+        h_fma::<true>
+    } else {
+        h_fma::<false>
+    }
+}
+
+impl Warp {
+    /// The 32 lanes of an operand.
+    #[inline(always)]
+    fn row(&self, o: O) -> [u64; 32] {
+        match o {
+            O::R(r) => {
+                let i = self.reg_base + r as usize * 32;
+                let mut v = [0u64; 32];
+                if let Some(s) = self.regs.get(i..i + 32) {
+                    v.copy_from_slice(s);
+                }
+                v
+            }
+            O::I(v) => [v; 32],
+        }
+    }
+
+    /// Writes lane `l` of register `d` with `f(l)` for all 32 lanes (the
+    /// operands were copied out first: `d` may be one of them).
+    #[inline(always)]
+    fn write_row(&mut self, d: Reg, f: impl Fn(usize) -> u64) {
+        let i = self.reg_base + d as usize * 32;
+        if let Some(dst) = self.regs.get_mut(i..i + 32) {
+            for (l, v) in dst.iter_mut().enumerate() {
+                *v = f(l);
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn lane(&self, o: O, l: usize) -> u64 {
+        match o {
+            O::R(r) => self.r(r, l),
+            O::I(v) => v,
+        }
+    }
+
+    #[inline(always)]
+    fn pmap1(&mut self, mask: u32, d: Reg, a: O, f: impl Fn(u64) -> u64) {
+        if mask == u32::MAX {
+            let x = self.row(a);
+            self.write_row(d, |l| f(x[l]));
+        } else {
+            let mut m = mask;
+            while m != 0 {
+                let l = m.trailing_zeros() as usize;
+                m &= m - 1;
+                let v = f(self.lane(a, l));
+                self.set(d, l, v);
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn pmap2(&mut self, mask: u32, d: Reg, a: O, b: O, f: impl Fn(u64, u64) -> u64) {
+        if mask == u32::MAX {
+            let (x, y) = (self.row(a), self.row(b));
+            self.write_row(d, |l| f(x[l], y[l]));
+        } else {
+            let mut m = mask;
+            while m != 0 {
+                let l = m.trailing_zeros() as usize;
+                m &= m - 1;
+                let v = f(self.lane(a, l), self.lane(b, l));
+                self.set(d, l, v);
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn pmap3(&mut self, mask: u32, d: Reg, a: O, b: O, c: O, f: impl Fn(u64, u64, u64) -> u64) {
+        if mask == u32::MAX {
+            let (x, y, z) = (self.row(a), self.row(b), self.row(c));
+            self.write_row(d, |l| f(x[l], y[l], z[l]));
+        } else {
+            let mut m = mask;
+            while m != 0 {
+                let l = m.trailing_zeros() as usize;
+                m &= m - 1;
+                let v = f(self.lane(a, l), self.lane(b, l), self.lane(c, l));
+                self.set(d, l, v);
+            }
+        }
+    }
+}
+
+fn h_mov(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
+    w.pmap1(mask, a.d[0], a.a, |x| x);
+    true
+}
+
+fn h_int<const OP: u8, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
+    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::int_bin(bin_op(OP), ty_of(T), false, x, y, &mut 0));
+    true
+}
+
+fn h_divrem<const DIV: bool>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
+    let (op, ty) = (if DIV { BinOp::Div } else { BinOp::Rem }, a.ty);
+    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::int_bin(op, ty, false, x, y, &mut 0));
+    true
+}
+
+fn h_iun<const OP: u8, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
+    w.pmap1(mask, a.d[0], a.a, |x| alu::int_un(un_op(OP), ty_of(T), x));
+    true
+}
+
+fn h_mad<const WIDE: bool, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
+    let (pop, sty) = if WIDE {
+        (BinOp::MulWide, if T == 1 { Ty::S64 } else { Ty::U64 })
+    } else {
+        (BinOp::MulLo, ty_of(T))
+    };
+    w.pmap3(mask, a.d[0], a.a, a.b, a.c, |x, y, z| {
+        let p = alu::int_bin(pop, ty_of(T), false, x, y, &mut 0);
+        alu::int_bin(BinOp::Add, sty, false, p, z, &mut 0)
+    });
+    true
+}
+
+fn h_setp<const C: u8, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
+    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::compare(cmp_of(C), ty_of(T), false, x, y) as u64);
+    true
+}
+
+fn h_selp(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
+    w.pmap3(mask, a.d[0], a.a, a.b, a.c, |x, y, p| if p & 1 != 0 { x } else { y });
+    true
+}
+
+fn h_pred<const OP: u8>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
+    let op = match OP {
+        0 => BoolOp::And,
+        1 => BoolOp::Or,
+        _ => BoolOp::Xor,
+    };
+    let [na, nb] = a.neg;
+    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::boolop(op, (x & 1 != 0) ^ na, (y & 1 != 0) ^ nb) as u64);
+    true
+}
+
+fn h_pnot(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
+    w.pmap1(mask, a.d[0], a.a, |x| (x & 1 == 0) as u64);
+    true
+}
+
+fn h_cvt(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
+    let (dty, sty, round, ir, ftz, sat) = (a.ty, a.sty, a.round, a.int_round, a.f.ftz, a.sat);
+    w.pmap1(mask, a.d[0], a.a, |x| convert::convert(dty, sty, round, ir, ftz, sat, x));
+    true
+}
+
+fn h_f32<const OP: u8, const FTZ: bool>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
+    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| {
+        let (x, y) = (f32_in(x, FTZ), f32_in(y, FTZ));
+        f32_out(
+            match OP {
+                0 => x + y,
+                1 => x - y,
+                _ => x * y,
+            },
+            FTZ,
+        )
+    });
+    true
+}
+
+/// f32 (other roundings and modifiers) and f64 `add/sub/mul/min/max/div`.
+fn h_float_bin<const OP: u8>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
+    let (ty, f) = (a.ty, a.f);
+    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::float_bin(bin_op(OP), ty, f, x, y));
+    true
+}
+
+fn h_fun<const OP: u8>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
+    let f = a.f;
+    w.pmap1(mask, a.d[0], a.a, |x| alu::float_un_f32(un_op(OP), f, x));
+    true
+}
+
+fn h_fma<const FTZ: bool>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
+    w.pmap3(mask, a.d[0], a.a, a.b, a.c, |x, y, z| {
+        f32_out(f32_in(x, FTZ).mul_add(f32_in(y, FTZ), f32_in(z, FTZ)), FTZ)
+    });
+    true
+}
+
+#[cfg(target_arch = "x86_64")]
+fn h_fma_hw<const FTZ: bool>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    // SAFETY: `fma_handler` chooses this handler only after
+    // `is_x86_feature_detected!("fma")` said the CPU has FMA.
+    unsafe { h_fma_inner::<FTZ>(w, a, mask, cta) }
+}
+
+/// # Safety
+/// The CPU must support the `fma` target feature.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "fma")]
+unsafe fn h_fma_inner<const FTZ: bool>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
+    w.pmap3(mask, a.d[0], a.a, a.b, a.c, |x, y, z| {
+        f32_out(f32_in(x, FTZ).mul_add(f32_in(y, FTZ), f32_in(z, FTZ)), FTZ)
+    });
+    true
+}
+
+/// Scalar shared/global loads of 4 or 8 bytes: a whole warp with one
+/// check of all its addresses, else lane by lane.
+fn h_ld<const SHARED: bool, const SIZE: u32, const SIGNED: bool>(
+    w: &mut Warp,
+    a: &Args,
+    mask: u32,
+    cta: &mut Cta<'_>,
+) -> bool {
+    if mask == u32::MAX {
+        let space = if SHARED { Space::Shared } else { Space::Global };
+        let addrs = w.addrs(a.addr);
+        if cta.warp_fits::<SIZE>(space, &addrs) {
+            let v = cta.gather::<SHARED, SIZE>(&addrs);
+            w.write_row(a.d[0], |l| if SIGNED { v[l] as u32 as i32 as i64 as u64 } else { v[l] });
+            return true;
+        }
+    }
+    w.ld_lanes::<SHARED, SIZE>(SIGNED, a.d[0], a.addr, mask, cta) == 0
+}
+
+/// Aligned 2- and 4-element vector loads from shared or global memory:
+/// a whole warp of 4-byte elements with one check of all addresses, else
+/// lane by lane.
+fn h_ldv<const SHARED: bool>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    let space = if SHARED { Space::Shared } else { Space::Global };
+    let size = a.ty.size();
+    let n = a.n as usize;
+    let total = size as u64 * n as u64;
+    if mask == u32::MAX && size == 4 {
+        let addrs = w.addrs(a.addr);
+        let fits = if n == 4 { cta.warp_fits::<16>(space, &addrs) } else { cta.warp_fits::<8>(space, &addrs) };
+        if fits {
+            for (i, &d) in a.d.iter().enumerate().take(n) {
+                let el: [u64; 32] = std::array::from_fn(|l| addrs[l] + 4 * i as u64);
+                let v = cta.gather::<SHARED, 4>(&el);
+                if a.ty == Ty::S32 {
+                    w.write_row(d, |l| v[l] as u32 as i32 as i64 as u64);
+                } else {
+                    w.write_row(d, |l| v[l]);
+                }
+            }
+            return true;
+        }
+    }
+    let mut m = mask;
+    while m != 0 {
+        let l = m.trailing_zeros() as usize;
+        m &= m - 1;
+        let base = w.addr(a.addr, l);
+        if base & (total - 1) != 0 {
+            return false;
+        }
+        let mut vals = [0u64; 4];
+        for (i, v) in vals.iter_mut().enumerate().take(n) {
+            match cta.load_fast(space, base.wrapping_add(i as u64 * size as u64), size) {
+                Some(raw) => *v = alu::ext(raw, a.ty),
+                None => return false,
+            }
+        }
+        for i in 0..n {
+            w.set(a.d[i], l, vals[i]);
+        }
+    }
+    true
+}
+
+/// `.param` loads at a fixed offset: one value for every lane.
+fn h_ld_param(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    let Some(raw) = cta.load_fast(Space::Param, a.addr.offset as u64, a.ty.size()) else { return false };
+    let v = alu::ext(raw, a.ty);
+    w.pmap1(mask, a.d[0], O::I(v), |x| x);
+    true
+}
+
+/// Shared/global stores of 4 or 8 bytes, scalar or 2/4-element vectors:
+/// every lane's whole access is checked before any is written, so a lane
+/// the fast path cannot serve leaves memory as it was.
+fn h_st<const SHARED: bool>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    let space = if SHARED { Space::Shared } else { Space::Global };
+    let size = a.ty.size();
+    let n = a.n as usize;
+    if mask == u32::MAX && n == 1 {
+        let addrs = w.addrs(a.addr);
+        let v = w.row(a.a);
+        match size {
+            4 if cta.warp_fits::<4>(space, &addrs) => cta.scatter::<SHARED, 4>(&addrs, &v),
+            8 if cta.warp_fits::<8>(space, &addrs) => cta.scatter::<SHARED, 8>(&addrs, &v),
+            _ => return false,
+        }
+        return true;
+    }
+    let total = size * n as u32;
+    let mut m = mask;
+    while m != 0 {
+        let l = m.trailing_zeros() as usize;
+        m &= m - 1;
+        let base = w.addr(a.addr, l);
+        if !total.is_power_of_two() || base & (total as u64 - 1) != 0 || !cta.fits_fast(space, base, total) {
+            return false;
+        }
+    }
+    let srcs = [a.a, a.b, a.c, O::R(a.d[0])];
+    let mut m = mask;
+    while m != 0 {
+        let l = m.trailing_zeros() as usize;
+        m &= m - 1;
+        let base = w.addr(a.addr, l);
+        for (i, &s) in srcs.iter().enumerate().take(n) {
+            let v = w.lane(s, l);
+            if !cta.store_fast(space, base.wrapping_add(i as u64 * size as u64), size, v) {
+                // Not reached after the check above; a retry through `step`
+                // stores the same values again.
+                return false;
+            }
+        }
+    }
+    true
+}
+
+impl Warp {
+    /// The 32 lanes' addresses of a memory operand (no frame-local base:
+    /// those are not pre-decoded).
+    #[inline(always)]
+    fn addrs(&self, a: Addr) -> [u64; 32] {
+        match a.base {
+            Some(r) => {
+                let mut b = self.row(O::R(r));
+                for v in &mut b {
+                    *v = v.wrapping_add(a.offset as u64);
+                }
+                b
+            }
+            None => [a.offset as u64; 32],
+        }
+    }
+}
