@@ -234,7 +234,14 @@ fn case_timeout() -> Duration {
 
 /// Runs the runner on one variant until every selected case has a result
 /// (resuming after crashes and kills); returns notes on cases that died.
-fn run_variant(variant: &str, gen: &Path, out: &Path, stems: &[String], total_cases: usize) -> HashMap<String, String> {
+fn run_variant(
+    variant: &str,
+    gen: &Path,
+    out: &Path,
+    stems: &[String],
+    total_cases: usize,
+    predecode: Option<&str>,
+) -> HashMap<String, String> {
     let _ = fs::remove_dir_all(out);
     fs::create_dir_all(out).expect("create the output directory");
     let ld_path = match std::env::var_os("LD_LIBRARY_PATH") {
@@ -260,6 +267,9 @@ fn run_variant(variant: &str, gen: &Path, out: &Path, stems: &[String], total_ca
             for s in stems {
                 cmd.arg("--only").arg(s);
             }
+        }
+        if let Some(mode) = predecode {
+            cmd.env("SOFTCUDA_PREDECODE", mode);
         }
         let mut child = cmd
             .env("LD_LIBRARY_PATH", &ld_path)
@@ -484,6 +494,13 @@ fn known_differences() -> Vec<(String, String)> {
 }
 
 fn check_variant(variant: &str) {
+    check_variant_in(variant, None);
+}
+
+/// Checks a variant with the interpreter in another mode
+/// (`SOFTCUDA_PREDECODE`: `base` for the baseline-target handlers, `0`
+/// for no pre-decoding), so every path is compared with the GPU.
+fn check_variant_in(variant: &str, predecode: Option<&str>) {
     let gen = repo().join("tests/ptx/gen").join(variant);
     assert!(gen.is_dir(), "{} is missing: run scripts/gen-ptx-corpus.sh", gen.display());
     let expected_root =
@@ -512,9 +529,12 @@ fn check_variant(variant: &str) {
         }
     }
 
-    let out = work_dir().join("out").join(variant);
+    let out = match predecode {
+        Some(mode) => work_dir().join("out").join(format!("{variant}-predecode-{mode}")),
+        None => work_dir().join("out").join(variant),
+    };
     let started = Instant::now();
-    let notes = run_variant(variant, &gen, &out, &stems, cases.len());
+    let notes = run_variant(variant, &gen, &out, &stems, cases.len(), predecode);
     let elapsed = started.elapsed();
     let exp = load_results(&expected_dir, manifest());
     let act = load_results(&out, manifest());
@@ -648,6 +668,19 @@ fn sm75() {
 #[test]
 fn sm80() {
     check_variant("sm80");
+}
+
+/// The sm80 corpus through the baseline-target handlers (the default on
+/// this CPU may be the x86-64-v3 set).
+#[test]
+fn sm80_predecode_base() {
+    check_variant_in("sm80", Some("base"));
+}
+
+/// The sm80 corpus with every instruction through `Warp::step`.
+#[test]
+fn sm80_no_predecode() {
+    check_variant_in("sm80", Some("0"));
 }
 
 #[test]

@@ -87,7 +87,86 @@ pub enum Pre {
 /// Pre-decodes a program's instructions (index for index).
 pub fn predecode(code: &[Inst]) -> Vec<Pre> {
     let on = std::env::var("SOFTCUDA_PREDECODE").map_or(true, |v| v != "0");
-    code.iter().map(|i| if on { decode(i) } else { Pre::Slow }).collect()
+    let v3 = x86_64_v3() && std::env::var("SOFTCUDA_PREDECODE").map_or(true, |v| v != "base");
+    code.iter()
+        .map(|i| match (on, v3) {
+            (false, _) => Pre::Slow,
+            (true, true) => decode::<V3>(i),
+            (true, false) => decode::<Base>(i),
+        })
+        .collect()
+}
+
+/// Whether this CPU has the x86-64-v3 features the [`V3`] handlers are
+/// compiled for.
+fn x86_64_v3() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("fma")
+            && std::arch::is_x86_feature_detected!("bmi1")
+            && std::arch::is_x86_feature_detected!("bmi2")
+            && std::arch::is_x86_feature_detected!("lzcnt")
+            && std::arch::is_x86_feature_detected!("popcnt")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// The instruction set a handler is compiled for: every handler exists
+/// once for the baseline target and once for x86-64-v3 (AVX2, FMA, BMI),
+/// where the 32-lane loops vectorise four 64-bit lanes at a time; the
+/// table picks the set the CPU runs. The results are the same: Rust does
+/// not contract `a * b + c` into an FMA, and `mul_add` rounds once either
+/// way.
+pub trait Isa {
+    /// Whether the host's fused multiply-add is available to handlers.
+    const HOST_FMA: bool;
+    /// Runs a handler's body compiled for this instruction set.
+    fn run(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>, f: impl FnOnce(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool) -> bool;
+}
+
+/// The baseline target the crate is built for.
+pub struct Base;
+
+impl Isa for Base {
+    const HOST_FMA: bool = false;
+    #[inline(always)]
+    fn run(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>, f: impl FnOnce(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool) -> bool {
+        f(w, a, mask, cta)
+    }
+}
+
+/// x86-64-v3; its handlers are only put in a table after [`x86_64_v3`]
+/// found the features on this CPU.
+pub struct V3;
+
+impl Isa for V3 {
+    const HOST_FMA: bool = true;
+    #[inline(always)]
+    fn run(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>, f: impl FnOnce(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            // SAFETY: `predecode` uses V3 handlers only when `x86_64_v3()`
+            // detected every feature `run_v3` is compiled with.
+            unsafe { run_v3(w, a, mask, cta, f) }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            f(w, a, mask, cta)
+        }
+    }
+}
+
+/// # Safety
+/// The CPU must have AVX2, FMA, BMI1, BMI2, LZCNT and POPCNT.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
+#[inline]
+unsafe fn run_v3(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>, f: impl FnOnce(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool) -> bool {
+    f(w, a, mask, cta)
 }
 
 fn opnd(s: Src) -> Option<O> {
@@ -98,11 +177,11 @@ fn opnd(s: Src) -> Option<O> {
     }
 }
 
-fn decode(inst: &Inst) -> Pre {
+fn decode<I: Isa>(inst: &Inst) -> Pre {
     if let Op::Bra { target, .. } = inst.op {
         return Pre::Bra { target, guard: inst.guard };
     }
-    match handler(&inst.op) {
+    match handler::<I>(&inst.op) {
         Some((h, args)) => Pre::Run { h, guard: inst.guard, args },
         None => Pre::Slow,
     }
@@ -174,16 +253,16 @@ fn int_ty_code(ty: Ty) -> Option<u8> {
 }
 
 /// The handler of an operation, or None: `step` runs it.
-fn handler(op: &Op) -> Option<(Handler, Args)> {
+fn handler<I: Isa>(op: &Op) -> Option<(Handler, Args)> {
     let mut args = Args::default();
     macro_rules! by_ty {
         ($f:ident, $k:expr, $t:expr) => {
             match $t {
-                0 => $f::<$k, 0> as Handler,
-                1 => $f::<$k, 1> as Handler,
-                2 => $f::<$k, 2> as Handler,
-                3 => $f::<$k, 3> as Handler,
-                _ => $f::<$k, 4> as Handler,
+                0 => $f::<$k, 0, I> as Handler,
+                1 => $f::<$k, 1, I> as Handler,
+                2 => $f::<$k, 2, I> as Handler,
+                3 => $f::<$k, 3, I> as Handler,
+                _ => $f::<$k, 4, I> as Handler,
             }
         };
     }
@@ -191,7 +270,7 @@ fn handler(op: &Op) -> Option<(Handler, Args)> {
         Op::Mov { d, a } => {
             args.d[0] = d;
             args.a = opnd(a)?;
-            h_mov
+            h_mov::<I>
         }
         Op::Bin { op, ty, f, d, a, b } => {
             args.d[0] = d;
@@ -202,19 +281,19 @@ fn handler(op: &Op) -> Option<(Handler, Args)> {
             if ty == Ty::F32 {
                 if fast::plain_rn(f) {
                     match (op, f.ftz) {
-                        (BinOp::Add, false) => h_f32::<0, false>,
-                        (BinOp::Add, true) => h_f32::<0, true>,
-                        (BinOp::Sub, false) => h_f32::<1, false>,
-                        (BinOp::Sub, true) => h_f32::<1, true>,
-                        (BinOp::MulLo, false) => h_f32::<2, false>,
-                        (BinOp::MulLo, true) => h_f32::<2, true>,
-                        _ => float_bin_handler(op)?,
+                        (BinOp::Add, false) => h_f32::<0, false, I>,
+                        (BinOp::Add, true) => h_f32::<0, true, I>,
+                        (BinOp::Sub, false) => h_f32::<1, false, I>,
+                        (BinOp::Sub, true) => h_f32::<1, true, I>,
+                        (BinOp::MulLo, false) => h_f32::<2, false, I>,
+                        (BinOp::MulLo, true) => h_f32::<2, true, I>,
+                        _ => float_bin_handler::<I>(op)?,
                     }
                 } else {
-                    float_bin_handler(op)?
+                    float_bin_handler::<I>(op)?
                 }
             } else if ty == Ty::F64 {
-                float_bin_handler(op)?
+                float_bin_handler::<I>(op)?
             } else {
                 if f.sat {
                     return None;
@@ -238,9 +317,9 @@ fn handler(op: &Op) -> Option<(Handler, Args)> {
                         // Division by zero has defined PTX results; `int_bin` gives them.
                         args.ty = ty;
                         if op == BinOp::Div {
-                            h_divrem::<true>
+                            h_divrem::<true, I>
                         } else {
-                            h_divrem::<false>
+                            h_divrem::<false, I>
                         }
                     }
                     _ => return None,
@@ -253,15 +332,15 @@ fn handler(op: &Op) -> Option<(Handler, Args)> {
             args.f = f;
             if ty == Ty::F32 {
                 match op {
-                    UnOp::Neg => h_fun::<1>,
-                    UnOp::Abs => h_fun::<2>,
-                    UnOp::Sqrt => h_fun::<3>,
-                    UnOp::Rcp => h_fun::<4>,
-                    UnOp::Rsqrt => h_fun::<5>,
-                    UnOp::Ex2 => h_fun::<6>,
-                    UnOp::Lg2 => h_fun::<7>,
-                    UnOp::Sin => h_fun::<8>,
-                    UnOp::Cos => h_fun::<9>,
+                    UnOp::Neg => h_fun::<1, I>,
+                    UnOp::Abs => h_fun::<2, I>,
+                    UnOp::Sqrt => h_fun::<3, I>,
+                    UnOp::Rcp => h_fun::<4, I>,
+                    UnOp::Rsqrt => h_fun::<5, I>,
+                    UnOp::Ex2 => h_fun::<6, I>,
+                    UnOp::Lg2 => h_fun::<7, I>,
+                    UnOp::Sin => h_fun::<8, I>,
+                    UnOp::Cos => h_fun::<9, I>,
                     _ => return None,
                 }
             } else {
@@ -279,12 +358,12 @@ fn handler(op: &Op) -> Option<(Handler, Args)> {
             args.b = opnd(b)?;
             args.c = opnd(c)?;
             match (wide, ty) {
-                (false, Ty::U32) => h_mad::<false, 0>,
-                (false, Ty::S32) => h_mad::<false, 1>,
-                (false, Ty::U64) => h_mad::<false, 2>,
-                (false, Ty::S64) => h_mad::<false, 3>,
-                (true, Ty::U32) => h_mad::<true, 0>,
-                (true, Ty::S32) => h_mad::<true, 1>,
+                (false, Ty::U32) => h_mad::<false, 0, I>,
+                (false, Ty::S32) => h_mad::<false, 1, I>,
+                (false, Ty::U64) => h_mad::<false, 2, I>,
+                (false, Ty::S64) => h_mad::<false, 3, I>,
+                (true, Ty::U32) => h_mad::<true, 0, I>,
+                (true, Ty::S32) => h_mad::<true, 1, I>,
                 _ => return None,
             }
         }
@@ -293,7 +372,7 @@ fn handler(op: &Op) -> Option<(Handler, Args)> {
             args.a = opnd(a)?;
             args.b = opnd(b)?;
             args.c = opnd(c)?;
-            fma_handler(f.ftz)
+            fma_handler::<I>(f.ftz)
         }
         Op::Setp { cmp, ty, ftz: false, d, dn: None, a, b, comb: None } => {
             args.d[0] = d;
@@ -318,7 +397,7 @@ fn handler(op: &Op) -> Option<(Handler, Args)> {
             args.a = opnd(a)?;
             args.b = opnd(b)?;
             args.c = opnd(c)?;
-            h_selp
+            h_selp::<I>
         }
         Op::PredLogic { na, nb, op, d, a, b } => {
             args.d[0] = d;
@@ -326,15 +405,15 @@ fn handler(op: &Op) -> Option<(Handler, Args)> {
             args.b = opnd(b)?;
             args.neg = [na, nb];
             match op {
-                BoolOp::And => h_pred::<0>,
-                BoolOp::Or => h_pred::<1>,
-                BoolOp::Xor => h_pred::<2>,
+                BoolOp::And => h_pred::<0, I>,
+                BoolOp::Or => h_pred::<1, I>,
+                BoolOp::Xor => h_pred::<2, I>,
             }
         }
         Op::PredNot { d, a } => {
             args.d[0] = d;
             args.a = opnd(a)?;
-            h_pnot
+            h_pnot::<I>
         }
         Op::Cvt { dty, sty, round, int_round, ftz, sat, d, a } => {
             args.d[0] = d;
@@ -345,7 +424,7 @@ fn handler(op: &Op) -> Option<(Handler, Args)> {
             args.int_round = int_round;
             args.f.ftz = ftz;
             args.sat = sat;
-            h_cvt
+            h_cvt::<I>
         }
         Op::Ld { space, ty, ref ds, addr } if !addr.local_frame => {
             // A destination that is also the address register would make a
@@ -360,15 +439,15 @@ fn handler(op: &Op) -> Option<(Handler, Args)> {
             args.ty = ty;
             let signed = ty == Ty::S32;
             match (space, ty.size(), ds.len()) {
-                (Space::Shared, 4, 1) if signed => h_ld::<true, 4, true>,
-                (Space::Shared, 4, 1) => h_ld::<true, 4, false>,
-                (Space::Global, 4, 1) if signed => h_ld::<false, 4, true>,
-                (Space::Global, 4, 1) => h_ld::<false, 4, false>,
-                (Space::Shared, 8, 1) => h_ld::<true, 8, false>,
-                (Space::Global, 8, 1) => h_ld::<false, 8, false>,
-                (Space::Shared, 4 | 8, 2 | 4) => h_ldv::<true>,
-                (Space::Global, 4 | 8, 2 | 4) => h_ldv::<false>,
-                (Space::Param, 1..=8, 1) if addr.base.is_none() => h_ld_param,
+                (Space::Shared, 4, 1) if signed => h_ld::<true, 4, true, I>,
+                (Space::Shared, 4, 1) => h_ld::<true, 4, false, I>,
+                (Space::Global, 4, 1) if signed => h_ld::<false, 4, true, I>,
+                (Space::Global, 4, 1) => h_ld::<false, 4, false, I>,
+                (Space::Shared, 8, 1) => h_ld::<true, 8, false, I>,
+                (Space::Global, 8, 1) => h_ld::<false, 8, false, I>,
+                (Space::Shared, 4 | 8, 2 | 4) => h_ldv::<true, I>,
+                (Space::Global, 4 | 8, 2 | 4) => h_ldv::<false, I>,
+                (Space::Param, 1..=8, 1) if addr.base.is_none() => h_ld_param::<I>,
                 _ => return None,
             }
         }
@@ -397,9 +476,9 @@ fn handler(op: &Op) -> Option<(Handler, Args)> {
             args.addr = addr;
             args.ty = ty;
             if space == Space::Shared {
-                h_st::<true>
+                h_st::<true, I>
             } else {
-                h_st::<false>
+                h_st::<false, I>
             }
         }
         _ => return None,
@@ -409,27 +488,31 @@ fn handler(op: &Op) -> Option<(Handler, Args)> {
 
 use super::fast;
 
-fn float_bin_handler(op: BinOp) -> Option<Handler> {
+fn float_bin_handler<I: Isa>(op: BinOp) -> Option<Handler> {
     Some(match op {
-        BinOp::Add => h_float_bin::<0>,
-        BinOp::Sub => h_float_bin::<1>,
-        BinOp::MulLo => h_float_bin::<2>,
-        BinOp::Min => h_float_bin::<8>,
-        BinOp::Max => h_float_bin::<9>,
-        BinOp::Div => h_float_bin::<12>,
+        BinOp::Add => h_float_bin::<0, I>,
+        BinOp::Sub => h_float_bin::<1, I>,
+        BinOp::MulLo => h_float_bin::<2, I>,
+        BinOp::Min => h_float_bin::<8, I>,
+        BinOp::Max => h_float_bin::<9, I>,
+        BinOp::Div => h_float_bin::<12, I>,
         _ => return None,
     })
 }
 
-fn fma_handler(ftz: bool) -> Handler {
+fn fma_handler<I: Isa>(ftz: bool) -> Handler {
+    if I::HOST_FMA {
+        // The handler set compiled with FMA: `mul_add` is one instruction.
+        return if ftz { h_fma::<true, I> } else { h_fma::<false, I> };
+    }
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("fma") {
         return if ftz { h_fma_hw::<true> } else { h_fma_hw::<false> };
     }
     if ftz {
-        h_fma::<true>
+        h_fma::<true, I>
     } else {
-        h_fma::<false>
+        h_fma::<false, I>
     }
 }
 
@@ -519,105 +602,133 @@ impl Warp {
     }
 }
 
-fn h_mov(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
-    w.pmap1(mask, a.d[0], a.a, |x| x);
-    true
+fn h_mov<I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, _| {
+        w.pmap1(mask, a.d[0], a.a, |x| x);
+        true
+    })
 }
 
-fn h_int<const OP: u8, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
-    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::int_bin(bin_op(OP), ty_of(T), false, x, y, &mut 0));
-    true
+fn h_int<const OP: u8, const T: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, _| {
+        w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::int_bin(bin_op(OP), ty_of(T), false, x, y, &mut 0));
+        true
+    })
 }
 
-fn h_divrem<const DIV: bool>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
-    let (op, ty) = (if DIV { BinOp::Div } else { BinOp::Rem }, a.ty);
-    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::int_bin(op, ty, false, x, y, &mut 0));
-    true
+fn h_divrem<const DIV: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, _| {
+        let (op, ty) = (if DIV { BinOp::Div } else { BinOp::Rem }, a.ty);
+        w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::int_bin(op, ty, false, x, y, &mut 0));
+        true
+    })
 }
 
-fn h_iun<const OP: u8, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
-    w.pmap1(mask, a.d[0], a.a, |x| alu::int_un(un_op(OP), ty_of(T), x));
-    true
+fn h_iun<const OP: u8, const T: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, _| {
+        w.pmap1(mask, a.d[0], a.a, |x| alu::int_un(un_op(OP), ty_of(T), x));
+        true
+    })
 }
 
-fn h_mad<const WIDE: bool, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
-    let (pop, sty) = if WIDE {
-        (BinOp::MulWide, if T == 1 { Ty::S64 } else { Ty::U64 })
-    } else {
-        (BinOp::MulLo, ty_of(T))
-    };
-    w.pmap3(mask, a.d[0], a.a, a.b, a.c, |x, y, z| {
-        let p = alu::int_bin(pop, ty_of(T), false, x, y, &mut 0);
-        alu::int_bin(BinOp::Add, sty, false, p, z, &mut 0)
-    });
-    true
+fn h_mad<const WIDE: bool, const T: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, _| {
+        let (pop, sty) = if WIDE {
+            (BinOp::MulWide, if T == 1 { Ty::S64 } else { Ty::U64 })
+        } else {
+            (BinOp::MulLo, ty_of(T))
+        };
+        w.pmap3(mask, a.d[0], a.a, a.b, a.c, |x, y, z| {
+            let p = alu::int_bin(pop, ty_of(T), false, x, y, &mut 0);
+            alu::int_bin(BinOp::Add, sty, false, p, z, &mut 0)
+        });
+        true
+    })
 }
 
-fn h_setp<const C: u8, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
-    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::compare(cmp_of(C), ty_of(T), false, x, y) as u64);
-    true
+fn h_setp<const C: u8, const T: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, _| {
+        w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::compare(cmp_of(C), ty_of(T), false, x, y) as u64);
+        true
+    })
 }
 
-fn h_selp(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
-    w.pmap3(mask, a.d[0], a.a, a.b, a.c, |x, y, p| if p & 1 != 0 { x } else { y });
-    true
+fn h_selp<I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, _| {
+        w.pmap3(mask, a.d[0], a.a, a.b, a.c, |x, y, p| if p & 1 != 0 { x } else { y });
+        true
+    })
 }
 
-fn h_pred<const OP: u8>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
-    let op = match OP {
-        0 => BoolOp::And,
-        1 => BoolOp::Or,
-        _ => BoolOp::Xor,
-    };
-    let [na, nb] = a.neg;
-    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::boolop(op, (x & 1 != 0) ^ na, (y & 1 != 0) ^ nb) as u64);
-    true
+fn h_pred<const OP: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, _| {
+        let op = match OP {
+            0 => BoolOp::And,
+            1 => BoolOp::Or,
+            _ => BoolOp::Xor,
+        };
+        let [na, nb] = a.neg;
+        w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::boolop(op, (x & 1 != 0) ^ na, (y & 1 != 0) ^ nb) as u64);
+        true
+    })
 }
 
-fn h_pnot(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
-    w.pmap1(mask, a.d[0], a.a, |x| (x & 1 == 0) as u64);
-    true
+fn h_pnot<I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, _| {
+        w.pmap1(mask, a.d[0], a.a, |x| (x & 1 == 0) as u64);
+        true
+    })
 }
 
-fn h_cvt(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
-    let (dty, sty, round, ir, ftz, sat) = (a.ty, a.sty, a.round, a.int_round, a.f.ftz, a.sat);
-    w.pmap1(mask, a.d[0], a.a, |x| convert::convert(dty, sty, round, ir, ftz, sat, x));
-    true
+fn h_cvt<I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, _| {
+        let (dty, sty, round, ir, ftz, sat) = (a.ty, a.sty, a.round, a.int_round, a.f.ftz, a.sat);
+        w.pmap1(mask, a.d[0], a.a, |x| convert::convert(dty, sty, round, ir, ftz, sat, x));
+        true
+    })
 }
 
-fn h_f32<const OP: u8, const FTZ: bool>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
-    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| {
-        let (x, y) = (f32_in(x, FTZ), f32_in(y, FTZ));
-        f32_out(
-            match OP {
-                0 => x + y,
-                1 => x - y,
-                _ => x * y,
-            },
-            FTZ,
-        )
-    });
-    true
+fn h_f32<const OP: u8, const FTZ: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, _| {
+        w.pmap2(mask, a.d[0], a.a, a.b, |x, y| {
+            let (x, y) = (f32_in(x, FTZ), f32_in(y, FTZ));
+            f32_out(
+                match OP {
+                    0 => x + y,
+                    1 => x - y,
+                    _ => x * y,
+                },
+                FTZ,
+            )
+        });
+        true
+    })
 }
 
 /// f32 (other roundings and modifiers) and f64 `add/sub/mul/min/max/div`.
-fn h_float_bin<const OP: u8>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
-    let (ty, f) = (a.ty, a.f);
-    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::float_bin(bin_op(OP), ty, f, x, y));
-    true
+fn h_float_bin<const OP: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, _| {
+        let (ty, f) = (a.ty, a.f);
+        w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::float_bin(bin_op(OP), ty, f, x, y));
+        true
+    })
 }
 
-fn h_fun<const OP: u8>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
-    let f = a.f;
-    w.pmap1(mask, a.d[0], a.a, |x| alu::float_un_f32(un_op(OP), f, x));
-    true
+fn h_fun<const OP: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, _| {
+        let f = a.f;
+        w.pmap1(mask, a.d[0], a.a, |x| alu::float_un_f32(un_op(OP), f, x));
+        true
+    })
 }
 
-fn h_fma<const FTZ: bool>(w: &mut Warp, a: &Args, mask: u32, _: &mut Cta<'_>) -> bool {
-    w.pmap3(mask, a.d[0], a.a, a.b, a.c, |x, y, z| {
-        f32_out(f32_in(x, FTZ).mul_add(f32_in(y, FTZ), f32_in(z, FTZ)), FTZ)
-    });
-    true
+fn h_fma<const FTZ: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, _| {
+        w.pmap3(mask, a.d[0], a.a, a.b, a.c, |x, y, z| {
+            f32_out(f32_in(x, FTZ).mul_add(f32_in(y, FTZ), f32_in(z, FTZ)), FTZ)
+        });
+        true
+    })
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -640,121 +751,124 @@ unsafe fn h_fma_inner<const FTZ: bool>(w: &mut Warp, a: &Args, mask: u32, _: &mu
 
 /// Scalar shared/global loads of 4 or 8 bytes: a whole warp with one
 /// check of all its addresses, else lane by lane.
-fn h_ld<const SHARED: bool, const SIZE: u32, const SIGNED: bool>(
-    w: &mut Warp,
-    a: &Args,
-    mask: u32,
-    cta: &mut Cta<'_>,
-) -> bool {
-    if mask == u32::MAX {
-        let space = if SHARED { Space::Shared } else { Space::Global };
-        let addrs = w.addrs(a.addr);
-        if cta.warp_fits::<SIZE>(space, &addrs) {
-            let v = cta.gather::<SHARED, SIZE>(&addrs);
-            w.write_row(a.d[0], |l| if SIGNED { v[l] as u32 as i32 as i64 as u64 } else { v[l] });
-            return true;
+fn h_ld<const SHARED: bool, const SIZE: u32, const SIGNED: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, cta| {
+        if mask == u32::MAX {
+            let space = if SHARED { Space::Shared } else { Space::Global };
+            let addrs = w.addrs(a.addr);
+            if cta.warp_fits::<SIZE>(space, &addrs) {
+                let v = cta.gather::<SHARED, SIZE>(&addrs);
+                w.write_row(a.d[0], |l| if SIGNED { v[l] as u32 as i32 as i64 as u64 } else { v[l] });
+                return true;
+            }
         }
-    }
-    w.ld_lanes::<SHARED, SIZE>(SIGNED, a.d[0], a.addr, mask, cta) == 0
+        w.ld_lanes::<SHARED, SIZE>(SIGNED, a.d[0], a.addr, mask, cta) == 0
+    })
 }
 
 /// Aligned 2- and 4-element vector loads from shared or global memory:
 /// a whole warp of 4-byte elements with one check of all addresses, else
 /// lane by lane.
-fn h_ldv<const SHARED: bool>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    let space = if SHARED { Space::Shared } else { Space::Global };
-    let size = a.ty.size();
-    let n = a.n as usize;
-    let total = size as u64 * n as u64;
-    if mask == u32::MAX && size == 4 {
-        let addrs = w.addrs(a.addr);
-        let fits = if n == 4 { cta.warp_fits::<16>(space, &addrs) } else { cta.warp_fits::<8>(space, &addrs) };
-        if fits {
-            for (i, &d) in a.d.iter().enumerate().take(n) {
-                let el: [u64; 32] = std::array::from_fn(|l| addrs[l] + 4 * i as u64);
-                let v = cta.gather::<SHARED, 4>(&el);
-                if a.ty == Ty::S32 {
-                    w.write_row(d, |l| v[l] as u32 as i32 as i64 as u64);
-                } else {
-                    w.write_row(d, |l| v[l]);
+fn h_ldv<const SHARED: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, cta| {
+        let space = if SHARED { Space::Shared } else { Space::Global };
+        let size = a.ty.size();
+        let n = a.n as usize;
+        let total = size as u64 * n as u64;
+        if mask == u32::MAX && size == 4 {
+            let addrs = w.addrs(a.addr);
+            let fits = if n == 4 { cta.warp_fits::<16>(space, &addrs) } else { cta.warp_fits::<8>(space, &addrs) };
+            if fits {
+                for (i, &d) in a.d.iter().enumerate().take(n) {
+                    let el: [u64; 32] = std::array::from_fn(|l| addrs[l] + 4 * i as u64);
+                    let v = cta.gather::<SHARED, 4>(&el);
+                    if a.ty == Ty::S32 {
+                        w.write_row(d, |l| v[l] as u32 as i32 as i64 as u64);
+                    } else {
+                        w.write_row(d, |l| v[l]);
+                    }
+                }
+                return true;
+            }
+        }
+        let mut m = mask;
+        while m != 0 {
+            let l = m.trailing_zeros() as usize;
+            m &= m - 1;
+            let base = w.addr(a.addr, l);
+            if base & (total - 1) != 0 {
+                return false;
+            }
+            let mut vals = [0u64; 4];
+            for (i, v) in vals.iter_mut().enumerate().take(n) {
+                match cta.load_fast(space, base.wrapping_add(i as u64 * size as u64), size) {
+                    Some(raw) => *v = alu::ext(raw, a.ty),
+                    None => return false,
                 }
             }
-            return true;
-        }
-    }
-    let mut m = mask;
-    while m != 0 {
-        let l = m.trailing_zeros() as usize;
-        m &= m - 1;
-        let base = w.addr(a.addr, l);
-        if base & (total - 1) != 0 {
-            return false;
-        }
-        let mut vals = [0u64; 4];
-        for (i, v) in vals.iter_mut().enumerate().take(n) {
-            match cta.load_fast(space, base.wrapping_add(i as u64 * size as u64), size) {
-                Some(raw) => *v = alu::ext(raw, a.ty),
-                None => return false,
+            for i in 0..n {
+                w.set(a.d[i], l, vals[i]);
             }
         }
-        for i in 0..n {
-            w.set(a.d[i], l, vals[i]);
-        }
-    }
-    true
+        true
+    })
 }
 
 /// `.param` loads at a fixed offset: one value for every lane.
-fn h_ld_param(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    let Some(raw) = cta.load_fast(Space::Param, a.addr.offset as u64, a.ty.size()) else { return false };
-    let v = alu::ext(raw, a.ty);
-    w.pmap1(mask, a.d[0], O::I(v), |x| x);
-    true
+fn h_ld_param<I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, cta| {
+        let Some(raw) = cta.load_fast(Space::Param, a.addr.offset as u64, a.ty.size()) else { return false };
+        let v = alu::ext(raw, a.ty);
+        w.pmap1(mask, a.d[0], O::I(v), |x| x);
+        true
+    })
 }
 
 /// Shared/global stores of 4 or 8 bytes, scalar or 2/4-element vectors:
 /// every lane's whole access is checked before any is written, so a lane
 /// the fast path cannot serve leaves memory as it was.
-fn h_st<const SHARED: bool>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    let space = if SHARED { Space::Shared } else { Space::Global };
-    let size = a.ty.size();
-    let n = a.n as usize;
-    if mask == u32::MAX && n == 1 {
-        let addrs = w.addrs(a.addr);
-        let v = w.row(a.a);
-        match size {
-            4 if cta.warp_fits::<4>(space, &addrs) => cta.scatter::<SHARED, 4>(&addrs, &v),
-            8 if cta.warp_fits::<8>(space, &addrs) => cta.scatter::<SHARED, 8>(&addrs, &v),
-            _ => return false,
+fn h_st<const SHARED: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run(w, a, mask, cta, |w, a, mask, cta| {
+        let space = if SHARED { Space::Shared } else { Space::Global };
+        let size = a.ty.size();
+        let n = a.n as usize;
+        if mask == u32::MAX && n == 1 {
+            let addrs = w.addrs(a.addr);
+            let v = w.row(a.a);
+            match size {
+                4 if cta.warp_fits::<4>(space, &addrs) => cta.scatter::<SHARED, 4>(&addrs, &v),
+                8 if cta.warp_fits::<8>(space, &addrs) => cta.scatter::<SHARED, 8>(&addrs, &v),
+                _ => return false,
+            }
+            return true;
         }
-        return true;
-    }
-    let total = size * n as u32;
-    let mut m = mask;
-    while m != 0 {
-        let l = m.trailing_zeros() as usize;
-        m &= m - 1;
-        let base = w.addr(a.addr, l);
-        if !total.is_power_of_two() || base & (total as u64 - 1) != 0 || !cta.fits_fast(space, base, total) {
-            return false;
-        }
-    }
-    let srcs = [a.a, a.b, a.c, O::R(a.d[0])];
-    let mut m = mask;
-    while m != 0 {
-        let l = m.trailing_zeros() as usize;
-        m &= m - 1;
-        let base = w.addr(a.addr, l);
-        for (i, &s) in srcs.iter().enumerate().take(n) {
-            let v = w.lane(s, l);
-            if !cta.store_fast(space, base.wrapping_add(i as u64 * size as u64), size, v) {
-                // Not reached after the check above; a retry through `step`
-                // stores the same values again.
+        let total = size * n as u32;
+        let mut m = mask;
+        while m != 0 {
+            let l = m.trailing_zeros() as usize;
+            m &= m - 1;
+            let base = w.addr(a.addr, l);
+            if !total.is_power_of_two() || base & (total as u64 - 1) != 0 || !cta.fits_fast(space, base, total) {
                 return false;
             }
         }
-    }
-    true
+        let srcs = [a.a, a.b, a.c, O::R(a.d[0])];
+        let mut m = mask;
+        while m != 0 {
+            let l = m.trailing_zeros() as usize;
+            m &= m - 1;
+            let base = w.addr(a.addr, l);
+            for (i, &s) in srcs.iter().enumerate().take(n) {
+                let v = w.lane(s, l);
+                if !cta.store_fast(space, base.wrapping_add(i as u64 * size as u64), size, v) {
+                    // Not reached after the check above; a retry through `step`
+                    // stores the same values again.
+                    return false;
+                }
+            }
+        }
+        true
+    })
 }
 
 impl Warp {
