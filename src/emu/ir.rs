@@ -772,6 +772,10 @@ pub struct Program {
     /// `code` pre-decoded for the interpreter's fast loop, index for index
     /// (`exec::predecode`; empty: every instruction through `Warp::step`).
     pub pre: Vec<crate::emu::exec::Pre>,
+    /// Whether `pre` holds the x86-64-v3 handler set (set only after the
+    /// CPU's features were detected; the fast loop then runs compiled for
+    /// them too).
+    pub pre_v3: bool,
 }
 
 impl Program {

@@ -265,6 +265,15 @@ impl Warp {
             let pc = top.pc;
             if !slow_next && matches!(pre.get(pc as usize), Some(Pre::Run { .. } | Pre::Bra { .. })) {
                 let (rpc, active) = (top.rpc, top.mask);
+                #[cfg(target_arch = "x86_64")]
+                let (p, slow) = if program.pre_v3 {
+                    // SAFETY: `pre_v3` is set only where `predecode` detected
+                    // the x86-64-v3 features on this CPU.
+                    unsafe { self.run_fast_v3(pre, pc, rpc, active, fast_bra, cta) }
+                } else {
+                    self.run_fast(pre, pc, rpc, active, fast_bra, cta)
+                };
+                #[cfg(not(target_arch = "x86_64"))]
                 let (p, slow) = self.run_fast(pre, pc, rpc, active, fast_bra, cta);
                 if let Some(top) = self.stack.last_mut() {
                     top.pc = p;
@@ -304,8 +313,28 @@ impl Warp {
     /// not pre-decoded, or one whose handler declines. Returns the next pc
     /// and whether `step` must run the instruction there.
     #[inline(never)]
-    fn run_fast(&mut self, pre: &[Pre], mut pc: u32, rpc: u32, active: u32, fast_bra: bool, cta: &mut Cta) -> (u32, bool) {
-        loop {
+    fn run_fast(&mut self, pre: &[Pre], pc: u32, rpc: u32, active: u32, fast_bra: bool, cta: &mut Cta) -> (u32, bool) {
+        self.run_fast_body(pre, pc, rpc, active, fast_bra, cta)
+    }
+
+    /// [`Warp::run_fast`] compiled for x86-64-v3 (the loop's mask
+    /// arithmetic uses its POPCNT and vector instructions).
+    ///
+    /// # Safety
+    /// The CPU must have the features of `predecode::run_v3`.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
+    #[inline(never)]
+    unsafe fn run_fast_v3(&mut self, pre: &[Pre], pc: u32, rpc: u32, active: u32, fast_bra: bool, cta: &mut Cta) -> (u32, bool) {
+        self.run_fast_body(pre, pc, rpc, active, fast_bra, cta)
+    }
+
+    #[inline(always)]
+    fn run_fast_body(&mut self, pre: &[Pre], mut pc: u32, rpc: u32, active: u32, fast_bra: bool, cta: &mut Cta) -> (u32, bool) {
+        // Thread-instructions, added to `executed` once on the way out.
+        let mut n = 0u64;
+        let count = |m: u32| if m == u32::MAX { 32 } else { m.count_ones() as u64 };
+        let r = loop {
             match pre.get(pc as usize) {
                 Some(Pre::Run { h, guard, args }) => {
                     let mut mask = active;
@@ -314,9 +343,9 @@ impl Warp {
                     }
                     if mask != 0 {
                         if !h(self, args, mask, cta) {
-                            return (pc, true);
+                            break (pc, true);
                         }
-                        self.executed += mask.count_ones() as u64;
+                        n += count(mask);
                     }
                 }
                 Some(&Pre::Bra { target, guard }) if fast_bra => {
@@ -325,25 +354,27 @@ impl Warp {
                         mask &= self.pred_mask(p, neg);
                     }
                     if mask == active {
-                        self.executed += mask.count_ones() as u64;
+                        n += count(mask);
                         pc = target;
                         if pc == rpc {
-                            return (pc, false);
+                            break (pc, false);
                         }
                         continue;
                     } else if mask != 0 {
                         // Divergence: `step` splits the warp.
-                        return (pc, true);
+                        break (pc, true);
                     }
                 }
-                Some(Pre::Slow | Pre::Bra { .. }) => return (pc, true),
-                None => return (pc, true),
+                Some(Pre::Slow | Pre::Bra { .. }) => break (pc, true),
+                None => break (pc, true),
             }
             pc += 1;
             if pc == rpc {
-                return (pc, false);
+                break (pc, false);
             }
-        }
+        };
+        self.executed += n;
+        r
     }
 
     fn remove_lanes(&mut self, mask: u32) {

@@ -84,17 +84,18 @@ pub enum Pre {
     Bra { target: u32, guard: Option<(Reg, bool)> },
 }
 
-/// Pre-decodes a program's instructions (index for index).
-pub fn predecode(code: &[Inst]) -> Vec<Pre> {
-    let on = std::env::var("SOFTCUDA_PREDECODE").map_or(true, |v| v != "0");
-    let v3 = x86_64_v3() && std::env::var("SOFTCUDA_PREDECODE").map_or(true, |v| v != "base");
-    code.iter()
-        .map(|i| match (on, v3) {
-            (false, _) => Pre::Slow,
-            (true, true) => decode::<V3>(i),
-            (true, false) => decode::<Base>(i),
-        })
-        .collect()
+/// Pre-decodes a program's instructions (index for index), and says
+/// whether the table holds the x86-64-v3 handler set.
+pub fn predecode(code: &[Inst]) -> (Vec<Pre>, bool) {
+    let mode = std::env::var("SOFTCUDA_PREDECODE").unwrap_or_default();
+    if mode == "0" {
+        return (vec![Pre::Slow; code.len()], false);
+    }
+    if mode != "base" && x86_64_v3() {
+        (code.iter().map(decode::<V3>).collect(), true)
+    } else {
+        (code.iter().map(decode::<Base>).collect(), false)
+    }
 }
 
 /// Whether this CPU has the x86-64-v3 features the [`V3`] handlers are

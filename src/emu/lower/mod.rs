@@ -307,7 +307,7 @@ pub fn lower_module(m: &ptx::Module, module: &ModuleLayout) -> LResult<LoweredMo
     // Reserved shared memory is set aside when any function reads its registers.
     let reserved_smem = lowered.iter().any(|l| l.reserved_smem);
     let uses_malloc = program.code.iter().any(|i| matches!(i.op, Op::Builtin { f: Builtin::Malloc, .. }));
-    program.pre = crate::emu::exec::predecode(&program.code);
+    (program.pre, program.pre_v3) = crate::emu::exec::predecode(&program.code);
     let program = Arc::new(program);
     let mut kernels = Vec::new();
     for (i, l) in lowered.into_iter().enumerate() {
