@@ -127,11 +127,28 @@ def run_costs(quick):
     return {fields(l)["name"]: fields(l) for l in r.stdout.splitlines() if l.startswith("COST ")}
 
 
+def collatz_steps(n):
+    """Total Collatz steps of the starting values 1..n (both the benchmark
+    and the Numba kernel start thread i at i + 1): the work grows faster
+    than n (75 steps per value up to 4096, 132 up to 2^20)."""
+    steps = [0] * (n + 1)
+    for v in range(2, n + 1):
+        x, c = v, 0
+        while x >= v:
+            x = 3 * x + 1 if x & 1 else x >> 1
+            c += 1
+        steps[v] = c + steps[x]
+    return sum(steps)
+
+
 def work(name, size):
-    """Units of work for a size text (n=…, AxB, AxBxC)."""
+    """Units of work for a size text (n=…, AxB, AxBxC): multiply-adds for
+    SGEMM, interactions for n-body, steps for Collatz, elements otherwise."""
     nums = [int(x) for x in re.findall(r"\d+", size)]
     if not nums:
         return None
+    if name == "collatz":
+        return collatz_steps(nums[0])
     if name.startswith("sgemm"):
         return nums[0] ** 3
     if name == "nbody":
@@ -235,7 +252,7 @@ def main():
           "- naive C: the loop nest as each CUDA thread computes it, `-O3 -march=native`, OpenMP on the same cores;"
           " best C: the best simple order (SGEMM i-k-j).",
           "- Numba: its CUDA simulator (`NUMBA_ENABLE_CUDASIM=1`) on small inputs, compared per unit of work"
-          " (elements; n³ for SGEMM, n² for n-body).",
+          " (elements; n³ for SGEMM, n² for n-body, total steps for Collatz).",
           "- parallel eff.: softcuda with SOFTCUDA_THREADS=1 time / (threads × time with all threads).",
           "- KiB per resident CTA: host memory one CTA holds while it runs (shared and local memory, warp"
           " registers, frames and stacks; from `SOFTCUDA_STATS`); one CTA is resident per host thread.",
