@@ -62,8 +62,12 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
     } else {
         (worker_count() as u64).min(total).max(1) as usize
     };
-    let next = AtomicU64::new(0);
-    let stop = AtomicBool::new(false);
+    // The CTA counter, on a cache line of its own (every worker writes it);
+    // workers take `chunk` CTAs at a time, at least 8 chunks per worker so
+    // the last ones still balance.
+    let next = Padded(AtomicU64::new(0));
+    let chunk = (total / (workers as u64 * 8)).clamp(1, 16);
+    let stop = Padded(AtomicBool::new(false));
     let fault: Mutex<Option<Fault>> = Mutex::new(None);
     let executed = AtomicU64::new(0);
     let cta_bytes = AtomicU64::new(0);
@@ -78,22 +82,28 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
             cta.check = Some(Box::new(super::mem::CtaCheck::new(g, shared)));
         }
         if cfg.grid_workspace != 0 || cfg.watchdog.is_some() {
-            cta.abort = Some(&stop);
+            cta.abort = Some(&stop.0);
         }
         let mut count = 0u64;
+        let mut most_bytes = 0u64;
         let mut first = true;
         // The CTA's warps, reused from one CTA to the next.
         let mut warps: Vec<Warp> = Vec::new();
+        let (mut i, mut end) = (0u64, 0u64);
         loop {
-            if stop.load(Ordering::Relaxed) {
+            if stop.0.load(Ordering::Relaxed) {
                 break;
             }
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= total {
-                break;
+            if i == end {
+                i = next.0.fetch_add(chunk, Ordering::Relaxed);
+                end = (i + chunk).min(total);
+                if i >= total {
+                    break;
+                }
             }
             let ctaid =
                 [(i % gx as u64) as u32, ((i / gx as u64) % gy as u64) as u32, (i / (gx as u64 * gy as u64)) as u32];
+            i += 1;
             if !first {
                 cta.reset(ctaid);
             } else {
@@ -106,18 +116,19 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
             match result {
                 Ok((n, bytes)) => {
                     count += n;
-                    cta_bytes.fetch_max(bytes, Ordering::Relaxed);
+                    most_bytes = most_bytes.max(bytes);
                 }
                 Err(f) => {
                     // Record the fault before raising `stop`, so the first
                     // fault is reported, not a cooperative CTA's abort.
                     fault.lock().get_or_insert(f);
-                    stop.store(true, Ordering::Relaxed);
+                    stop.0.store(true, Ordering::Relaxed);
                     break;
                 }
             }
         }
         executed.fetch_add(count, Ordering::Relaxed);
+        cta_bytes.fetch_max(most_bytes, Ordering::Relaxed);
     };
     match cfg.watchdog {
         None if workers == 1 => work(),
@@ -153,7 +164,7 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
                                         limit.as_millis()
                                     ),
                                 });
-                                stop.store(true, Ordering::Relaxed);
+                                stop.0.store(true, Ordering::Relaxed);
                             }
                             break;
                         }
@@ -176,6 +187,11 @@ pub fn run_grid(k: &Kernel, cfg: &LaunchConfig, params: &[u8], global: &[(u64, u
         None => Ok(LaunchStats { thread_instructions: executed.into_inner(), cta_bytes: cta_bytes.into_inner() }),
     }
 }
+
+/// A value alone on its cache line(s), so workers writing it do not slow
+/// down reads of its neighbours.
+#[repr(align(128))]
+struct Padded<T>(T);
 
 /// Bytes of system-reserved shared memory after each CTA's own (for
 /// `%reserved_smem_offset_*`, used by cooperative groups).
