@@ -273,17 +273,30 @@ def main():
         md += ["", f"H100 column: `{os.path.relpath(a.gpu_results, ROOT)}`, recorded through the forward backend;"
                " the ratio is softcuda time / H100 time."]
     if a.scaling:
-        sc = {}
+        sc, copies = {}, {}
         for l in open(a.scaling):
             if l.startswith("host_threads="):
                 f = fields("x " + l)
                 sc.setdefault(f["name"], {})[int(f["host_threads"])] = float(f["emu_s"])
-        md += ["", f"## Scaling on another machine (`{os.path.relpath(a.scaling, ROOT)}`)", "",
-               "| benchmark | 1 thread s | N threads s | N | efficiency |", "|---|---|---|---|---|"]
+            elif l.startswith("copies="):
+                f = fields("x " + l)
+                copies.setdefault(f["name"], []).append(float(f["emu_s"]))
+        md += ["", f"## Scaling on another machine (`{os.path.relpath(a.scaling, ROOT)}`)", ""]
+        if copies:
+            md += ["N single-thread copies: N processes of `SOFTCUDA_THREADS=1` run at once (their mean time);"
+                   " alone / copies is how fast one core still runs when all are busy on that machine, the ceiling"
+                   " of any parallel efficiency there; the last column is the N-thread run against that ceiling.", ""]
+        md += ["| benchmark | 1 thread s | N threads s | N | efficiency | N single-thread copies s | alone / copies"
+               " | efficiency / that |", "|---|---|---|---|---|---|---|---|"]
         for name, d in sc.items():
             n = max(d)
             if 1 in d and n > 1:
-                md.append(f"| {name} | {d[1]:.4f} | {d[n]:.4f} | {n} | {d[1] / (n * d[n]):.2f} |")
+                c = copies.get(name)
+                extra = "| - | - | - |"
+                if c:
+                    mean = sum(c) / len(c)
+                    extra = f"| {mean:.4f} | {d[1] / mean:.2f} | {mean / (n * d[n]):.2f} |"
+                md.append(f"| {name} | {d[1]:.4f} | {d[n]:.4f} | {n} | {d[1] / (n * d[n]):.2f} {extra}")
     text = "\n".join(md) + "\n"
     with open(a.out, "w") as f:
         f.write(text)
