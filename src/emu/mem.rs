@@ -422,10 +422,9 @@ impl<'a> Cta<'a> {
 
     /// Whether `SIZE`-byte accesses at all 32 `addrs` (a whole warp) are
     /// aligned and lie inside shared memory, or all inside one global
-    /// allocation: then [`Cta::gather`] and [`Cta::scatter`] serve them.
-    /// False when memcheck is on, or for any other space.
+    /// allocation. False when memcheck is on, or for any other space.
     #[inline(always)]
-    pub fn warp_fits<const SIZE: u32>(&mut self, space: Space, addrs: &[u64; 32]) -> bool {
+    fn warp_fits<const SIZE: u32>(&mut self, space: Space, addrs: &[u64; 32]) -> bool {
         if self.check.is_some() {
             return false;
         }
@@ -445,42 +444,68 @@ impl<'a> Cta<'a> {
         }
     }
 
-    /// Loads a whole warp's `SIZE`-byte values (4 or 8) at `addrs`, which
-    /// [`Cta::warp_fits`] accepted.
+    /// Loads a whole warp's `SIZE`-byte values (4 or 8; shared memory if
+    /// `SHARED`, else global) at `addrs`, all checked at once: None (nothing
+    /// read) unless every one is aligned and in bounds, as
+    /// [`Cta::load_fast`] would find lane by lane.
     #[inline(always)]
-    pub fn gather<const SHARED: bool, const SIZE: u32>(&self, addrs: &[u64; 32]) -> [u64; 32] {
+    pub fn warp_load<const SHARED: bool, const SIZE: u32>(&mut self, addrs: &[u64; 32]) -> Option<[u64; 32]> {
+        let space = if SHARED { Space::Shared } else { Space::Global };
+        if !self.warp_fits::<SIZE>(space, addrs) {
+            return None;
+        }
         let mut out = [0u64; 32];
         if SHARED {
-            let sh = &self.shared[..];
+            let base = self.shared.as_ptr();
             for (v, &a) in out.iter_mut().zip(addrs) {
-                let o = a as usize;
-                if let Some(b) = sh.get(o..o + SIZE as usize) {
-                    *v = read_small(b);
-                }
+                // SAFETY: `warp_fits` found `a + SIZE <= shared.len()` for
+                // every address; unaligned reads of plain bytes.
+                *v = unsafe {
+                    let p = base.add(a as usize);
+                    if SIZE == 8 {
+                        p.cast::<u64>().read_unaligned()
+                    } else {
+                        p.cast::<u32>().read_unaligned() as u64
+                    }
+                };
             }
         } else {
             for (v, &a) in out.iter_mut().zip(addrs) {
                 *v = read_global(a, SIZE);
             }
         }
-        out
+        Some(out)
     }
 
-    /// Stores a whole warp's values at `addrs` (accepted by
-    /// [`Cta::warp_fits`]), lane 0 first: where lanes share an address the
-    /// highest lane's value remains, as on the checked path.
+    /// Stores a whole warp's values at `addrs` when [`Cta::warp_load`]'s
+    /// check passes (false: nothing written), lane 0 first: where lanes
+    /// share an address the highest lane's value remains, as on the
+    /// checked path.
     #[inline(always)]
-    pub fn scatter<const SHARED: bool, const SIZE: u32>(&mut self, addrs: &[u64; 32], vals: &[u64; 32]) {
-        for l in 0..32 {
-            if SHARED {
-                let o = addrs[l] as usize;
-                if let Some(b) = self.shared.get_mut(o..o + SIZE as usize) {
-                    write_le(b, vals[l]);
+    pub fn warp_store<const SHARED: bool, const SIZE: u32>(&mut self, addrs: &[u64; 32], vals: &[u64; 32]) -> bool {
+        let space = if SHARED { Space::Shared } else { Space::Global };
+        if !self.warp_fits::<SIZE>(space, addrs) {
+            return false;
+        }
+        if SHARED {
+            let base = self.shared.as_mut_ptr();
+            for (&a, &v) in addrs.iter().zip(vals) {
+                // SAFETY: as in `warp_load`; `shared` is borrowed mutably here.
+                unsafe {
+                    let p = base.add(a as usize);
+                    if SIZE == 8 {
+                        p.cast::<u64>().write_unaligned(v);
+                    } else {
+                        p.cast::<u32>().write_unaligned(v as u32);
+                    }
                 }
-            } else {
-                write_global(addrs[l], SIZE, vals[l]);
+            }
+        } else {
+            for (&a, &v) in addrs.iter().zip(vals) {
+                write_global(a, SIZE, v);
             }
         }
+        true
     }
 
     /// Whether `[addr, addr+len)` lies inside shared memory or one global

@@ -755,10 +755,8 @@ unsafe fn h_fma_inner<const FTZ: bool>(w: &mut Warp, a: &Args, mask: u32, _: &mu
 fn h_ld<const SHARED: bool, const SIZE: u32, const SIGNED: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
     I::run(w, a, mask, cta, |w, a, mask, cta| {
         if mask == u32::MAX {
-            let space = if SHARED { Space::Shared } else { Space::Global };
             let addrs = w.addrs(a.addr);
-            if cta.warp_fits::<SIZE>(space, &addrs) {
-                let v = cta.gather::<SHARED, SIZE>(&addrs);
+            if let Some(v) = cta.warp_load::<SHARED, SIZE>(&addrs) {
                 w.write_row(a.d[0], |l| if SIGNED { v[l] as u32 as i32 as i64 as u64 } else { v[l] });
                 return true;
             }
@@ -778,11 +776,14 @@ fn h_ldv<const SHARED: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mu
         let total = size as u64 * n as u64;
         if mask == u32::MAX && size == 4 {
             let addrs = w.addrs(a.addr);
-            let fits = if n == 4 { cta.warp_fits::<16>(space, &addrs) } else { cta.warp_fits::<8>(space, &addrs) };
-            if fits {
+            // The whole vector's alignment here, each element's bounds below.
+            if addrs.iter().fold(0, |o, &x| o | x) & (total - 1) == 0 {
                 for (i, &d) in a.d.iter().enumerate().take(n) {
-                    let el: [u64; 32] = std::array::from_fn(|l| addrs[l] + 4 * i as u64);
-                    let v = cta.gather::<SHARED, 4>(&el);
+                    let el: [u64; 32] = std::array::from_fn(|l| addrs[l].wrapping_add(4 * i as u64));
+                    // An element out of bounds after earlier ones were
+                    // written: `step` redoes them all (no destination is
+                    // the address register, see `handler`).
+                    let Some(v) = cta.warp_load::<SHARED, 4>(&el) else { return false };
                     if a.ty == Ty::S32 {
                         w.write_row(d, |l| v[l] as u32 as i32 as i64 as u64);
                     } else {
@@ -836,12 +837,11 @@ fn h_st<const SHARED: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut
         if mask == u32::MAX && n == 1 {
             let addrs = w.addrs(a.addr);
             let v = w.row(a.a);
-            match size {
-                4 if cta.warp_fits::<4>(space, &addrs) => cta.scatter::<SHARED, 4>(&addrs, &v),
-                8 if cta.warp_fits::<8>(space, &addrs) => cta.scatter::<SHARED, 8>(&addrs, &v),
-                _ => return false,
-            }
-            return true;
+            return match size {
+                4 => cta.warp_store::<SHARED, 4>(&addrs, &v),
+                8 => cta.warp_store::<SHARED, 8>(&addrs, &v),
+                _ => false,
+            };
         }
         let total = size * n as u32;
         let mut m = mask;
