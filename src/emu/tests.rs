@@ -524,3 +524,107 @@ WAIT:
     assert_eq!(f.kind, FaultKind::BarrierDeadlock);
     assert!(f.message.contains("can never complete"), "{}", f.message);
 }
+
+/// Kernels whose memory accesses the pre-decoded fast path must hand back
+/// to `Warp::step` part-way (one lane out of bounds, a misaligned vector,
+/// a destination that is the address register) or that run with partial
+/// masks: run once as loaded and once with every instruction through
+/// `step`, the memory and the faults must be the same.
+const FAST_PATH_EDGES: &str = r#"
+.visible .entry edges(.param .u64 buf, .param .u32 bad_lane, .param .u64 bad_off, .param .u32 vec_skew, .param .u64 store_off)
+{
+    .reg .pred %p<4>;
+    .reg .b32 %r<12>;
+    .reg .b64 %rd<12>;
+    .reg .f32 %f<8>;
+    ld.param.u64 %rd1, [buf];
+    ld.param.u32 %r1, [bad_lane];
+    ld.param.u64 %rd2, [bad_off];
+    ld.param.u32 %r9, [vec_skew];
+    mov.u32 %r2, %tid.x;
+    // addr = buf + 8*tid, or buf + bad_off on the bad lane
+    mul.wide.u32 %rd3, %r2, 8;
+    add.s64 %rd4, %rd1, %rd3;
+    setp.eq.u32 %p1, %r2, %r1;
+    add.s64 %rd5, %rd1, %rd2;
+    selp.b64 %rd6, %rd5, %rd4, %p1;
+    // partial masks: odd lanes do extra arithmetic
+    and.b32 %r3, %r2, 1;
+    setp.eq.u32 %p2, %r3, 1;
+    mov.u32 %r4, %r2;
+    @%p2 mad.lo.s32 %r4, %r2, 7, 3;
+    @%p2 bra ODD;
+    shl.b32 %r4, %r4, 2;
+ODD:
+    cvt.rn.f32.u32 %f1, %r4;
+    mul.f32 %f2, %f1, 0f3FC00000;
+    fma.rn.f32 %f3, %f2, %f1, %f1;
+    // a store every lane makes first (4 bytes at its own word)
+    st.global.f32 [%rd4+512], %f3;
+    // load through the maybe-bad address; the destination is the address register
+    ld.global.u64 %rd6, [%rd6];
+    // an 8-byte-aligned pair read as v4 when vec_skew = 8: misaligned
+    cvt.u64.u32 %rd7, %r9;
+    mul.wide.u32 %rd8, %r2, 16;
+    add.s64 %rd9, %rd1, %rd8;
+    add.s64 %rd9, %rd9, %rd7;
+    ld.global.v4.u32 {%r5, %r6, %r7, %r8}, [%rd9+1024];
+    add.s32 %r5, %r5, %r8;
+    // the store that may fault on the bad lane, after earlier lanes stored
+    cvt.u32.u64 %r10, %rd6;
+    add.s32 %r10, %r10, %r5;
+    st.global.u32 [%rd4+2048], %r10;
+    ld.param.u64 %rd10, [buf];
+    ld.param.u64 %rd11, [store_off];
+    setp.eq.u32 %p3, %r2, %r1;
+    @%p3 add.s64 %rd4, %rd10, %rd11;
+    st.global.u32 [%rd4+2048], %r2;
+    ret;
+}
+"#;
+
+#[test]
+fn the_fast_path_and_step_agree_on_results_and_faults() {
+    let mut rig = Rig::new(FAST_PATH_EDGES);
+    let words = 2048 / 4 + 64 + 8;
+    let buf = rig.buffer(words);
+    let k = rig.module.kernels.get("edges").expect("kernel").clone();
+    assert!(k.program.pre.iter().any(|p| !matches!(p, exec::Pre::Slow)), "instructions were pre-decoded");
+    let mut slow_program = (*k.program).clone();
+    slow_program.pre = vec![exec::Pre::Slow; slow_program.code.len()];
+    slow_program.pre_v3 = false;
+    let slow = Kernel { program: std::sync::Arc::new(slow_program), ..(*k).clone() };
+    let init: Vec<u32> = (0..words as u32).map(|i| i.wrapping_mul(2654435761)).collect();
+    let run = |kernel: &Kernel, bad_lane: u32, bad_off: u64, skew: u32, store_off: u64| {
+        rig.write(buf, &init);
+        let params = [buf, bad_lane as u64, bad_off, skew as u64, store_off];
+        let mut pbuf = vec![0u8; kernel.signature.total_size as usize];
+        for (p, v) in kernel.signature.params.iter().zip(params) {
+            let o = p.offset as usize;
+            pbuf[o..o + p.size as usize].copy_from_slice(&v.to_le_bytes()[..p.size as usize]);
+        }
+        let cfg = LaunchConfig { grid: [1, 1, 1], block: [32, 1, 1], dyn_shared: 0, grid_workspace: 0, watchdog: None };
+        let r = run_grid(kernel, &cfg, &pbuf, &rig.space.ranges()).map(|s| s.thread_instructions);
+        (r, rig.read(buf, words))
+    };
+    let cases = [
+        (99, 8, 0, 0, None),                                          // in bounds everywhere
+        (17, 1 << 40, 0, 0, Some(FaultKind::IllegalAddress)),         // lane 17's load far out of bounds
+        (5, 4 * words as u64, 0, 0, Some(FaultKind::IllegalAddress)), // just past the end
+        (3, 2, 0, 0, Some(FaultKind::MisalignedAddress)),             // lane 3's 8-byte load misaligned
+        (99, 8, 8, 0, Some(FaultKind::MisalignedAddress)),            // every v4 load 8-byte aligned only
+        (17, 8 * 17, 0, 1 << 40, Some(FaultKind::IllegalAddress)),    // only lane 17's last store faults
+        (6, 8 * 6, 0, 4 * words as u64 - 2048, Some(FaultKind::IllegalAddress)), // its store just past the end
+        (9, 8 * 9, 0, 8, None),                                       // lane 9's last store hits lane 1's word
+    ];
+    for (bad_lane, bad_off, skew, store_off, want) in cases {
+        let what = format!("lane {bad_lane}, offset {bad_off}, skew {skew}, store offset {store_off}");
+        let fast = run(&k, bad_lane, bad_off, skew, store_off);
+        let reference = run(&slow, bad_lane, bad_off, skew, store_off);
+        assert_eq!(fast.0, reference.0, "{what}");
+        let differ: Vec<(usize, u32, u32)> =
+            (0..words).filter(|&i| fast.1[i] != reference.1[i]).map(|i| (i, fast.1[i], reference.1[i])).collect();
+        assert!(differ.is_empty(), "{what}: (word, fast, step) differ: {differ:?}");
+        assert_eq!(fast.0.as_ref().err().map(|f| f.kind), want, "{what}");
+    }
+}

@@ -808,8 +808,8 @@ fn h_ldv<const SHARED: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mu
                     None => return false,
                 }
             }
-            for i in 0..n {
-                w.set(a.d[i], l, vals[i]);
+            for (&d, &v) in a.d.iter().zip(&vals).take(n) {
+                w.set(d, l, v);
             }
         }
         true
