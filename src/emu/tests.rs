@@ -608,14 +608,14 @@ fn the_fast_path_and_step_agree_on_results_and_faults() {
         (r, rig.read(buf, words))
     };
     let cases = [
-        (99, 8, 0, 0, None),                                          // in bounds everywhere
-        (17, 1 << 40, 0, 0, Some(FaultKind::IllegalAddress)),         // lane 17's load far out of bounds
-        (5, 4 * words as u64, 0, 0, Some(FaultKind::IllegalAddress)), // just past the end
-        (3, 2, 0, 0, Some(FaultKind::MisalignedAddress)),             // lane 3's 8-byte load misaligned
-        (99, 8, 8, 0, Some(FaultKind::MisalignedAddress)),            // every v4 load 8-byte aligned only
-        (17, 8 * 17, 0, 1 << 40, Some(FaultKind::IllegalAddress)),    // only lane 17's last store faults
+        (99, 8, 0, 0, None),                                                     // in bounds everywhere
+        (17, 1 << 40, 0, 0, Some(FaultKind::IllegalAddress)),                    // lane 17's load far out of bounds
+        (5, 4 * words as u64, 0, 0, Some(FaultKind::IllegalAddress)),            // just past the end
+        (3, 2, 0, 0, Some(FaultKind::MisalignedAddress)),                        // lane 3's 8-byte load misaligned
+        (99, 8, 8, 0, Some(FaultKind::MisalignedAddress)),                       // every v4 load 8-byte aligned only
+        (17, 8 * 17, 0, 1 << 40, Some(FaultKind::IllegalAddress)),               // only lane 17's last store faults
         (6, 8 * 6, 0, 4 * words as u64 - 2048, Some(FaultKind::IllegalAddress)), // its store just past the end
-        (9, 8 * 9, 0, 8, None),                                       // lane 9's last store hits lane 1's word
+        (9, 8 * 9, 0, 8, None), // lane 9's last store hits lane 1's word
     ];
     for (bad_lane, bad_off, skew, store_off, want) in cases {
         let what = format!("lane {bad_lane}, offset {bad_off}, skew {skew}, store offset {store_off}");

@@ -13,8 +13,8 @@ mod special;
 mod warp;
 
 use fast::plain_rn;
-pub use predecode::{predecode, Pre};
 use mbarrier::mbar_update;
+pub use predecode::{predecode, Pre};
 
 use crate::emu::alu;
 use crate::emu::cfg::EXIT;
@@ -325,12 +325,28 @@ impl Warp {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
     #[inline(never)]
-    unsafe fn run_fast_v3(&mut self, pre: &[Pre], pc: u32, rpc: u32, active: u32, fast_bra: bool, cta: &mut Cta) -> (u32, bool) {
+    unsafe fn run_fast_v3(
+        &mut self,
+        pre: &[Pre],
+        pc: u32,
+        rpc: u32,
+        active: u32,
+        fast_bra: bool,
+        cta: &mut Cta,
+    ) -> (u32, bool) {
         self.run_fast_body(pre, pc, rpc, active, fast_bra, cta)
     }
 
     #[inline(always)]
-    fn run_fast_body(&mut self, pre: &[Pre], mut pc: u32, rpc: u32, active: u32, fast_bra: bool, cta: &mut Cta) -> (u32, bool) {
+    fn run_fast_body(
+        &mut self,
+        pre: &[Pre],
+        mut pc: u32,
+        rpc: u32,
+        active: u32,
+        fast_bra: bool,
+        cta: &mut Cta,
+    ) -> (u32, bool) {
         // Thread-instructions, added to `executed` once on the way out.
         let mut n = 0u64;
         let count = |m: u32| if m == u32::MAX { 32 } else { m.count_ones() as u64 };

@@ -79,9 +79,16 @@ pub type Handler = fn(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool;
 pub enum Pre {
     /// Not pre-decoded: `Warp::step` runs it.
     Slow,
-    Run { h: Handler, guard: Option<(Reg, bool)>, args: Args },
+    Run {
+        h: Handler,
+        guard: Option<(Reg, bool)>,
+        args: Args,
+    },
     /// `bra`: taken in the fast loop when every active lane agrees.
-    Bra { target: u32, guard: Option<(Reg, bool)> },
+    Bra {
+        target: u32,
+        guard: Option<(Reg, bool)>,
+    },
 }
 
 /// Pre-decodes a program's instructions (index for index), and says
@@ -126,7 +133,13 @@ pub trait Isa {
     /// Whether the host's fused multiply-add is available to handlers.
     const HOST_FMA: bool;
     /// Runs a handler's body compiled for this instruction set.
-    fn run(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>, f: impl FnOnce(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool) -> bool;
+    fn run(
+        w: &mut Warp,
+        a: &Args,
+        mask: u32,
+        cta: &mut Cta<'_>,
+        f: impl FnOnce(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool,
+    ) -> bool;
 }
 
 /// The baseline target the crate is built for.
@@ -135,7 +148,13 @@ pub struct Base;
 impl Isa for Base {
     const HOST_FMA: bool = false;
     #[inline(always)]
-    fn run(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>, f: impl FnOnce(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool) -> bool {
+    fn run(
+        w: &mut Warp,
+        a: &Args,
+        mask: u32,
+        cta: &mut Cta<'_>,
+        f: impl FnOnce(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool,
+    ) -> bool {
         f(w, a, mask, cta)
     }
 }
@@ -147,7 +166,13 @@ pub struct V3;
 impl Isa for V3 {
     const HOST_FMA: bool = true;
     #[inline(always)]
-    fn run(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>, f: impl FnOnce(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool) -> bool {
+    fn run(
+        w: &mut Warp,
+        a: &Args,
+        mask: u32,
+        cta: &mut Cta<'_>,
+        f: impl FnOnce(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool,
+    ) -> bool {
         #[cfg(target_arch = "x86_64")]
         {
             // SAFETY: `predecode` uses V3 handlers only when `x86_64_v3()`
@@ -166,7 +191,13 @@ impl Isa for V3 {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
 #[inline]
-unsafe fn run_v3(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>, f: impl FnOnce(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool) -> bool {
+unsafe fn run_v3(
+    w: &mut Warp,
+    a: &Args,
+    mask: u32,
+    cta: &mut Cta<'_>,
+    f: impl FnOnce(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool,
+) -> bool {
     f(w, a, mask, cta)
 }
 
@@ -634,11 +665,8 @@ fn h_iun<const OP: u8, const T: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, c
 
 fn h_mad<const WIDE: bool, const T: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
     I::run(w, a, mask, cta, |w, a, mask, _| {
-        let (pop, sty) = if WIDE {
-            (BinOp::MulWide, if T == 1 { Ty::S64 } else { Ty::U64 })
-        } else {
-            (BinOp::MulLo, ty_of(T))
-        };
+        let (pop, sty) =
+            if WIDE { (BinOp::MulWide, if T == 1 { Ty::S64 } else { Ty::U64 }) } else { (BinOp::MulLo, ty_of(T)) };
         w.pmap3(mask, a.d[0], a.a, a.b, a.c, |x, y, z| {
             let p = alu::int_bin(pop, ty_of(T), false, x, y, &mut 0);
             alu::int_bin(BinOp::Add, sty, false, p, z, &mut 0)
@@ -752,7 +780,12 @@ unsafe fn h_fma_inner<const FTZ: bool>(w: &mut Warp, a: &Args, mask: u32, _: &mu
 
 /// Scalar shared/global loads of 4 or 8 bytes: a whole warp with one
 /// check of all its addresses, else lane by lane.
-fn h_ld<const SHARED: bool, const SIZE: u32, const SIGNED: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+fn h_ld<const SHARED: bool, const SIZE: u32, const SIGNED: bool, I: Isa>(
+    w: &mut Warp,
+    a: &Args,
+    mask: u32,
+    cta: &mut Cta<'_>,
+) -> bool {
     I::run(w, a, mask, cta, |w, a, mask, cta| {
         if mask == u32::MAX {
             let addrs = w.addrs(a.addr);
