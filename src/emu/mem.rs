@@ -410,13 +410,75 @@ impl<'a> Cta<'a> {
                 let b = self.shared.get(o..o.checked_add(size as usize)?)?;
                 Some(read_small(b))
             }
-            Space::Global if self.global_ok(addr, size as u64) => Some(read_global(addr, size)),
+            Space::Global | Space::Const if self.global_ok(addr, size as u64) => Some(read_global(addr, size)),
             Space::Param => {
                 let o = addr as usize;
                 let b = self.params.get(o..o.checked_add(size as usize)?)?;
                 Some(read_small(b))
             }
+            // Generic: the shared window, else global (as `resolve` decides;
+            // the local window takes the checked path).
+            Space::Generic if addr.wrapping_sub(SHARED_WINDOW) < WINDOW_SIZE => {
+                self.load_fast(Space::Shared, addr - SHARED_WINDOW, size)
+            }
+            Space::Generic if addr.wrapping_sub(LOCAL_WINDOW) >= WINDOW_SIZE && self.global_ok(addr, size as u64) => {
+                Some(read_global(addr, size))
+            }
             _ => None,
+        }
+    }
+
+    /// The byte range of thread `thread`'s local memory that an aligned
+    /// access of `size` bytes at generic address `addr` (or `.local` offset
+    /// if `space` is Local) touches, when it lies in that thread's local
+    /// memory; None otherwise, or when memcheck is on.
+    #[inline(always)]
+    fn local_fast(&self, space: Space, addr: u64, size: u32, thread: u32) -> Option<std::ops::Range<usize>> {
+        let off = match space {
+            Space::Local => addr,
+            Space::Generic => addr.wrapping_sub(LOCAL_WINDOW),
+            _ => return None,
+        };
+        if off & (size as u64).wrapping_sub(1) != 0 || self.check.is_some() {
+            return None;
+        }
+        let end = off.checked_add(size as u64).filter(|&e| e <= self.local_size as u64)?;
+        let base = thread as usize * self.local_size as usize;
+        Some(base + off as usize..base + end as usize)
+    }
+
+    /// [`Cta::load_fast`] for a lane: also `.local` and generic addresses in
+    /// the local window, which need the lane's thread index.
+    #[inline(always)]
+    pub fn load_fast_at(&mut self, space: Space, addr: u64, size: u32, thread: u32) -> Option<u64> {
+        match self.local_fast(space, addr, size, thread) {
+            Some(r) => self.local.get(r).map(read_small),
+            None => self.load_fast(space, addr, size),
+        }
+    }
+
+    /// [`Cta::store_fast`] for a lane, as [`Cta::load_fast_at`].
+    #[inline(always)]
+    pub fn store_fast_at(&mut self, space: Space, addr: u64, size: u32, v: u64, thread: u32) -> bool {
+        match self.local_fast(space, addr, size, thread) {
+            Some(r) => match self.local.get_mut(r) {
+                Some(b) => {
+                    write_le(b, v);
+                    true
+                }
+                None => false,
+            },
+            None => self.store_fast(space, addr, size, v),
+        }
+    }
+
+    /// [`Cta::fits_fast`] for a lane, as [`Cta::load_fast_at`] (`len` is a
+    /// power of two here: the whole vector's size).
+    #[inline(always)]
+    pub fn fits_fast_at(&mut self, space: Space, addr: u64, len: u32, thread: u32) -> bool {
+        match self.local_fast(space, addr, len, thread) {
+            Some(r) => r.end <= self.local.len(),
+            None => self.fits_fast(space, addr, len),
         }
     }
 
@@ -508,6 +570,39 @@ impl<'a> Cta<'a> {
         true
     }
 
+    /// [`Cta::warp_load`] for a state space known at run time: shared;
+    /// global and constant (absolute addresses); generic, when all 32
+    /// addresses fall in the shared window or none in any window (no
+    /// allocation lies in one, so the one-allocation test excludes them).
+    /// None for anything else, or when the check fails.
+    #[inline(always)]
+    pub fn warp_load_in<const SIZE: u32>(&mut self, space: Space, addrs: &[u64; 32]) -> Option<[u64; 32]> {
+        match space {
+            Space::Shared => self.warp_load::<true, SIZE>(addrs),
+            Space::Global | Space::Const => self.warp_load::<false, SIZE>(addrs),
+            Space::Generic => match shared_window_offsets(addrs) {
+                Some(offsets) => self.warp_load::<true, SIZE>(&offsets),
+                None => self.warp_load::<false, SIZE>(addrs),
+            },
+            _ => None,
+        }
+    }
+
+    /// [`Cta::warp_store`] for a state space known at run time, as
+    /// [`Cta::warp_load_in`] (constant memory is read-only: false).
+    #[inline(always)]
+    pub fn warp_store_in<const SIZE: u32>(&mut self, space: Space, addrs: &[u64; 32], vals: &[u64; 32]) -> bool {
+        match space {
+            Space::Shared => self.warp_store::<true, SIZE>(addrs, vals),
+            Space::Global => self.warp_store::<false, SIZE>(addrs, vals),
+            Space::Generic => match shared_window_offsets(addrs) {
+                Some(offsets) => self.warp_store::<true, SIZE>(&offsets, vals),
+                None => self.warp_store::<false, SIZE>(addrs, vals),
+            },
+            _ => false,
+        }
+    }
+
     /// Whether `[addr, addr+len)` lies inside shared memory or one global
     /// block, so that stores to it can take [`Cta::store_fast`] without a
     /// partial write before a fault (false when memcheck is on).
@@ -519,6 +614,10 @@ impl<'a> Cta<'a> {
         match space {
             Space::Shared => addr.checked_add(len as u64).is_some_and(|e| e <= self.shared.len() as u64),
             Space::Global => self.global_ok(addr, len as u64),
+            Space::Generic if addr.wrapping_sub(SHARED_WINDOW) < WINDOW_SIZE => {
+                self.fits_fast(Space::Shared, addr - SHARED_WINDOW, len)
+            }
+            Space::Generic => addr.wrapping_sub(LOCAL_WINDOW) >= WINDOW_SIZE && self.global_ok(addr, len as u64),
             _ => false,
         }
     }
@@ -543,6 +642,13 @@ impl<'a> Cta<'a> {
                 }
             }
             Space::Global if self.global_ok(addr, size as u64) => {
+                write_global(addr, size, v);
+                true
+            }
+            Space::Generic if addr.wrapping_sub(SHARED_WINDOW) < WINDOW_SIZE => {
+                self.store_fast(Space::Shared, addr - SHARED_WINDOW, size, v)
+            }
+            Space::Generic if addr.wrapping_sub(LOCAL_WINDOW) >= WINDOW_SIZE && self.global_ok(addr, size as u64) => {
                 write_global(addr, size, v);
                 true
             }
@@ -651,6 +757,14 @@ impl<'a> Cta<'a> {
             _ => false,
         }
     }
+}
+
+/// The shared-memory offsets of 32 generic addresses if every one falls in
+/// the shared window.
+#[inline(always)]
+fn shared_window_offsets(addrs: &[u64; 32]) -> Option<[u64; 32]> {
+    let offsets = addrs.map(|a| a.wrapping_sub(SHARED_WINDOW));
+    offsets.iter().all(|&o| o < WINDOW_SIZE).then_some(offsets)
 }
 
 /// [`read_le`] for the sizes of scalar accesses, without a length-dependent copy.

@@ -47,6 +47,9 @@ pub struct Args {
     pub int_round: bool,
     pub sat: bool,
     pub neg: [bool; 2],
+    /// `cvta`: the state space and the direction.
+    pub space: Space,
+    pub to_generic: bool,
 }
 
 impl Default for Args {
@@ -65,6 +68,8 @@ impl Default for Args {
             int_round: false,
             sat: false,
             neg: [false; 2],
+            space: Space::Global,
+            to_generic: false,
         }
     }
 }
@@ -133,13 +138,13 @@ pub trait Isa {
     /// Whether the host's fused multiply-add is available to handlers.
     const HOST_FMA: bool;
     /// Runs a handler's body compiled for this instruction set.
-    fn run(
-        w: &mut Warp,
-        a: &Args,
-        mask: u32,
-        cta: &mut Cta<'_>,
-        f: impl FnOnce(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool,
-    ) -> bool;
+    fn run<B: Body>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool;
+}
+
+/// A handler's body, as a type so that [`Isa::run`] calls it directly
+/// and it is inlined into (compiled with the features of) `run_v3`.
+pub trait Body {
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool;
 }
 
 /// The baseline target the crate is built for.
@@ -148,14 +153,8 @@ pub struct Base;
 impl Isa for Base {
     const HOST_FMA: bool = false;
     #[inline(always)]
-    fn run(
-        w: &mut Warp,
-        a: &Args,
-        mask: u32,
-        cta: &mut Cta<'_>,
-        f: impl FnOnce(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool,
-    ) -> bool {
-        f(w, a, mask, cta)
+    fn run<B: Body>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        B::body(w, a, mask, cta)
     }
 }
 
@@ -166,22 +165,16 @@ pub struct V3;
 impl Isa for V3 {
     const HOST_FMA: bool = true;
     #[inline(always)]
-    fn run(
-        w: &mut Warp,
-        a: &Args,
-        mask: u32,
-        cta: &mut Cta<'_>,
-        f: impl FnOnce(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool,
-    ) -> bool {
+    fn run<B: Body>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
         #[cfg(target_arch = "x86_64")]
         {
             // SAFETY: `predecode` uses V3 handlers only when `x86_64_v3()`
             // detected every feature `run_v3` is compiled with.
-            unsafe { run_v3(w, a, mask, cta, f) }
+            unsafe { run_v3::<B>(w, a, mask, cta) }
         }
         #[cfg(not(target_arch = "x86_64"))]
         {
-            f(w, a, mask, cta)
+            B::body(w, a, mask, cta)
         }
     }
 }
@@ -191,14 +184,8 @@ impl Isa for V3 {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
 #[inline]
-unsafe fn run_v3(
-    w: &mut Warp,
-    a: &Args,
-    mask: u32,
-    cta: &mut Cta<'_>,
-    f: impl FnOnce(&mut Warp, &Args, u32, &mut Cta<'_>) -> bool,
-) -> bool {
-    f(w, a, mask, cta)
+unsafe fn run_v3<B: Body>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    B::body(w, a, mask, cta)
 }
 
 fn opnd(s: Src) -> Option<O> {
@@ -256,6 +243,24 @@ const fn cmp_of(k: u8) -> Cmp {
         3 => Cmp::Le,
         4 => Cmp::Gt,
         _ => Cmp::Ge,
+    }
+}
+
+// State-space codes of the memory handlers.
+const SP_SHARED: u8 = 0;
+const SP_GLOBAL: u8 = 1;
+const SP_CONST: u8 = 2;
+const SP_GENERIC: u8 = 3;
+const SP_LOCAL: u8 = 4;
+
+#[inline(always)]
+const fn space_of(k: u8) -> Space {
+    match k {
+        SP_SHARED => Space::Shared,
+        SP_GLOBAL => Space::Global,
+        SP_CONST => Space::Const,
+        SP_LOCAL => Space::Local,
+        _ => Space::Generic,
     }
 }
 
@@ -447,6 +452,30 @@ fn handler<I: Isa>(op: &Op) -> Option<(Handler, Args)> {
             args.a = opnd(a)?;
             h_pnot::<I>
         }
+        Op::Cvt { dty, sty, sat: false, d, a, .. } if int_ty_code(dty).is_some() && int_ty_code(sty).is_some() => {
+            // Integer to integer without saturation: the source's bits
+            // extended by its type, then by the destination's (what
+            // `convert` does; `cvt_int_matches_convert` checks it).
+            args.d[0] = d;
+            args.a = opnd(a)?;
+            let (dt, st) = (int_ty_code(dty)?, int_ty_code(sty)?);
+            macro_rules! src {
+                ($d:expr) => {
+                    match st {
+                        0 => h_cvt_int::<$d, 0, I> as Handler,
+                        1 => h_cvt_int::<$d, 1, I>,
+                        2 => h_cvt_int::<$d, 2, I>,
+                        _ => h_cvt_int::<$d, 3, I>,
+                    }
+                };
+            }
+            match dt {
+                0 => src!(0),
+                1 => src!(1),
+                2 => src!(2),
+                _ => src!(3),
+            }
+        }
         Op::Cvt { dty, sty, round, int_round, ftz, sat, d, a } => {
             args.d[0] = d;
             args.a = opnd(a)?;
@@ -457,6 +486,13 @@ fn handler<I: Isa>(op: &Op) -> Option<(Handler, Args)> {
             args.f.ftz = ftz;
             args.sat = sat;
             h_cvt::<I>
+        }
+        Op::Cvta { space, to_generic, d, a } => {
+            args.d[0] = d;
+            args.a = opnd(a)?;
+            args.space = space;
+            args.to_generic = to_generic;
+            h_cvta::<I>
         }
         Op::Ld { space, ty, ref ds, addr } if !addr.local_frame => {
             // A destination that is also the address register would make a
@@ -470,21 +506,36 @@ fn handler<I: Isa>(op: &Op) -> Option<(Handler, Args)> {
             args.addr = addr;
             args.ty = ty;
             let signed = ty == Ty::S32;
+            macro_rules! sp {
+                ($f:ident, $($g:expr),*) => {
+                    match space {
+                        Space::Shared => $f::<SP_SHARED, $($g,)* I>,
+                        Space::Global => $f::<SP_GLOBAL, $($g,)* I>,
+                        Space::Const => $f::<SP_CONST, $($g,)* I>,
+                        Space::Local => $f::<SP_LOCAL, $($g,)* I>,
+                        _ => $f::<SP_GENERIC, $($g,)* I>,
+                    }
+                };
+            }
             match (space, ty.size(), ds.len()) {
-                (Space::Shared, 4, 1) if signed => h_ld::<true, 4, true, I>,
-                (Space::Shared, 4, 1) => h_ld::<true, 4, false, I>,
-                (Space::Global, 4, 1) if signed => h_ld::<false, 4, true, I>,
-                (Space::Global, 4, 1) => h_ld::<false, 4, false, I>,
-                (Space::Shared, 8, 1) => h_ld::<true, 8, false, I>,
-                (Space::Global, 8, 1) => h_ld::<false, 8, false, I>,
-                (Space::Shared, 4 | 8, 2 | 4) => h_ldv::<true, I>,
-                (Space::Global, 4 | 8, 2 | 4) => h_ldv::<false, I>,
                 (Space::Param, 1..=8, 1) if addr.base.is_none() => h_ld_param::<I>,
+                (Space::Shared | Space::Global | Space::Const | Space::Generic | Space::Local, _, _) => {
+                    match (ty.size(), ds.len()) {
+                        (4, 1) if signed => sp!(h_ld, 4, true),
+                        (4, 1) => sp!(h_ld, 4, false),
+                        (8, 1) => sp!(h_ld, 8, false),
+                        (4 | 8, 2 | 4) => sp!(h_ldv,),
+                        _ => return None,
+                    }
+                }
                 _ => return None,
             }
         }
         Op::St { space, ty, ref srcs, addr } if !addr.local_frame => {
-            if srcs.len() > 4 || !matches!(space, Space::Shared | Space::Global) || !matches!(ty.size(), 4 | 8) {
+            if srcs.len() > 4
+                || !matches!(space, Space::Shared | Space::Global | Space::Generic | Space::Local)
+                || !matches!(ty.size(), 4 | 8)
+            {
                 return None;
             }
             let mut ops = [O::I(0); 3];
@@ -507,10 +558,11 @@ fn handler<I: Isa>(op: &Op) -> Option<(Handler, Args)> {
             args.n = srcs.len() as u8;
             args.addr = addr;
             args.ty = ty;
-            if space == Space::Shared {
-                h_st::<true, I>
-            } else {
-                h_st::<false, I>
+            match space {
+                Space::Shared => h_st::<SP_SHARED, I>,
+                Space::Global => h_st::<SP_GLOBAL, I>,
+                Space::Local => h_st::<SP_LOCAL, I>,
+                _ => h_st::<SP_GENERIC, I>,
             }
         }
         _ => return None,
@@ -635,129 +687,344 @@ impl Warp {
 }
 
 fn h_mov<I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, _| {
-        w.pmap1(mask, a.d[0], a.a, |x| x);
-        true
-    })
+    I::run::<MovBody>(w, a, mask, cta)
+}
+
+struct MovBody;
+
+impl Body for MovBody {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_mov(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_mov(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
+    w.pmap1(mask, a.d[0], a.a, |x| x);
+    true
 }
 
 fn h_int<const OP: u8, const T: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, _| {
-        w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::int_bin(bin_op(OP), ty_of(T), false, x, y, &mut 0));
-        true
-    })
+    I::run::<IntBody<OP, T>>(w, a, mask, cta)
+}
+
+struct IntBody<const OP: u8, const T: u8>;
+
+impl<const OP: u8, const T: u8> Body for IntBody<OP, T> {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_int::<OP, T>(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_int<const OP: u8, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
+    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::int_bin(bin_op(OP), ty_of(T), false, x, y, &mut 0));
+    true
 }
 
 fn h_divrem<const DIV: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, _| {
-        let (op, ty) = (if DIV { BinOp::Div } else { BinOp::Rem }, a.ty);
-        w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::int_bin(op, ty, false, x, y, &mut 0));
-        true
-    })
+    I::run::<DivremBody<DIV>>(w, a, mask, cta)
+}
+
+struct DivremBody<const DIV: bool>;
+
+impl<const DIV: bool> Body for DivremBody<DIV> {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_divrem::<DIV>(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_divrem<const DIV: bool>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
+    let (op, ty) = (if DIV { BinOp::Div } else { BinOp::Rem }, a.ty);
+    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::int_bin(op, ty, false, x, y, &mut 0));
+    true
 }
 
 fn h_iun<const OP: u8, const T: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, _| {
-        w.pmap1(mask, a.d[0], a.a, |x| alu::int_un(un_op(OP), ty_of(T), x));
-        true
-    })
+    I::run::<IunBody<OP, T>>(w, a, mask, cta)
+}
+
+struct IunBody<const OP: u8, const T: u8>;
+
+impl<const OP: u8, const T: u8> Body for IunBody<OP, T> {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_iun::<OP, T>(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_iun<const OP: u8, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
+    w.pmap1(mask, a.d[0], a.a, |x| alu::int_un(un_op(OP), ty_of(T), x));
+    true
 }
 
 fn h_mad<const WIDE: bool, const T: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, _| {
-        let (pop, sty) =
-            if WIDE { (BinOp::MulWide, if T == 1 { Ty::S64 } else { Ty::U64 }) } else { (BinOp::MulLo, ty_of(T)) };
-        w.pmap3(mask, a.d[0], a.a, a.b, a.c, |x, y, z| {
-            let p = alu::int_bin(pop, ty_of(T), false, x, y, &mut 0);
-            alu::int_bin(BinOp::Add, sty, false, p, z, &mut 0)
-        });
-        true
-    })
+    I::run::<MadBody<WIDE, T>>(w, a, mask, cta)
+}
+
+struct MadBody<const WIDE: bool, const T: u8>;
+
+impl<const WIDE: bool, const T: u8> Body for MadBody<WIDE, T> {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_mad::<WIDE, T>(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_mad<const WIDE: bool, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
+    let (pop, sty) =
+        if WIDE { (BinOp::MulWide, if T == 1 { Ty::S64 } else { Ty::U64 }) } else { (BinOp::MulLo, ty_of(T)) };
+    w.pmap3(mask, a.d[0], a.a, a.b, a.c, |x, y, z| {
+        let p = alu::int_bin(pop, ty_of(T), false, x, y, &mut 0);
+        alu::int_bin(BinOp::Add, sty, false, p, z, &mut 0)
+    });
+    true
 }
 
 fn h_setp<const C: u8, const T: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, _| {
-        w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::compare(cmp_of(C), ty_of(T), false, x, y) as u64);
-        true
-    })
+    I::run::<SetpBody<C, T>>(w, a, mask, cta)
+}
+
+struct SetpBody<const C: u8, const T: u8>;
+
+impl<const C: u8, const T: u8> Body for SetpBody<C, T> {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_setp::<C, T>(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_setp<const C: u8, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
+    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::compare(cmp_of(C), ty_of(T), false, x, y) as u64);
+    true
 }
 
 fn h_selp<I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, _| {
-        w.pmap3(mask, a.d[0], a.a, a.b, a.c, |x, y, p| if p & 1 != 0 { x } else { y });
-        true
-    })
+    I::run::<SelpBody>(w, a, mask, cta)
+}
+
+struct SelpBody;
+
+impl Body for SelpBody {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_selp(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_selp(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
+    w.pmap3(mask, a.d[0], a.a, a.b, a.c, |x, y, p| if p & 1 != 0 { x } else { y });
+    true
 }
 
 fn h_pred<const OP: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, _| {
-        let op = match OP {
-            0 => BoolOp::And,
-            1 => BoolOp::Or,
-            _ => BoolOp::Xor,
-        };
-        let [na, nb] = a.neg;
-        w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::boolop(op, (x & 1 != 0) ^ na, (y & 1 != 0) ^ nb) as u64);
-        true
-    })
+    I::run::<PredBody<OP>>(w, a, mask, cta)
+}
+
+struct PredBody<const OP: u8>;
+
+impl<const OP: u8> Body for PredBody<OP> {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_pred::<OP>(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_pred<const OP: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
+    let op = match OP {
+        0 => BoolOp::And,
+        1 => BoolOp::Or,
+        _ => BoolOp::Xor,
+    };
+    let [na, nb] = a.neg;
+    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::boolop(op, (x & 1 != 0) ^ na, (y & 1 != 0) ^ nb) as u64);
+    true
 }
 
 fn h_pnot<I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, _| {
-        w.pmap1(mask, a.d[0], a.a, |x| (x & 1 == 0) as u64);
-        true
-    })
+    I::run::<PnotBody>(w, a, mask, cta)
+}
+
+struct PnotBody;
+
+impl Body for PnotBody {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_pnot(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_pnot(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
+    w.pmap1(mask, a.d[0], a.a, |x| (x & 1 == 0) as u64);
+    true
+}
+
+fn h_cvt_int<const D: u8, const S: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run::<CvtIntBody<D, S>>(w, a, mask, cta)
+}
+
+struct CvtIntBody<const D: u8, const S: u8>;
+
+impl<const D: u8, const S: u8> Body for CvtIntBody<D, S> {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_cvt_int::<D, S>(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_cvt_int<const D: u8, const S: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
+    w.pmap1(mask, a.d[0], a.a, |x| cvt_int(ty_of(D), ty_of(S), x));
+    true
+}
+
+/// `cvt` between integer types without `.sat`.
+#[inline(always)]
+fn cvt_int(dty: Ty, sty: Ty, x: u64) -> u64 {
+    alu::ext(alu::ext(x, sty), dty)
+}
+
+fn h_cvta<I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run::<CvtaBody>(w, a, mask, cta)
+}
+
+struct CvtaBody;
+
+impl Body for CvtaBody {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_cvta(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_cvta(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    let (space, to_generic) = (a.space, a.to_generic);
+    // `Cta::cvta` depends on the space and the address only.
+    let c = &*cta;
+    w.pmap1(mask, a.d[0], a.a, |x| c.cvta(space, to_generic, x, 0));
+    true
 }
 
 fn h_cvt<I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, _| {
-        let (dty, sty, round, ir, ftz, sat) = (a.ty, a.sty, a.round, a.int_round, a.f.ftz, a.sat);
-        w.pmap1(mask, a.d[0], a.a, |x| convert::convert(dty, sty, round, ir, ftz, sat, x));
-        true
-    })
+    I::run::<CvtBody>(w, a, mask, cta)
+}
+
+struct CvtBody;
+
+impl Body for CvtBody {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_cvt(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_cvt(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
+    let (dty, sty, round, ir, ftz, sat) = (a.ty, a.sty, a.round, a.int_round, a.f.ftz, a.sat);
+    w.pmap1(mask, a.d[0], a.a, |x| convert::convert(dty, sty, round, ir, ftz, sat, x));
+    true
 }
 
 fn h_f32<const OP: u8, const FTZ: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, _| {
-        w.pmap2(mask, a.d[0], a.a, a.b, |x, y| {
-            let (x, y) = (f32_in(x, FTZ), f32_in(y, FTZ));
-            f32_out(
-                match OP {
-                    0 => x + y,
-                    1 => x - y,
-                    _ => x * y,
-                },
-                FTZ,
-            )
-        });
-        true
-    })
+    I::run::<F32Body<OP, FTZ>>(w, a, mask, cta)
+}
+
+struct F32Body<const OP: u8, const FTZ: bool>;
+
+impl<const OP: u8, const FTZ: bool> Body for F32Body<OP, FTZ> {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_f32::<OP, FTZ>(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_f32<const OP: u8, const FTZ: bool>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
+    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| {
+        let (x, y) = (f32_in(x, FTZ), f32_in(y, FTZ));
+        f32_out(
+            match OP {
+                0 => x + y,
+                1 => x - y,
+                _ => x * y,
+            },
+            FTZ,
+        )
+    });
+    true
 }
 
 /// f32 (other roundings and modifiers) and f64 `add/sub/mul/min/max/div`.
 fn h_float_bin<const OP: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, _| {
-        let (ty, f) = (a.ty, a.f);
-        w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::float_bin(bin_op(OP), ty, f, x, y));
-        true
-    })
+    I::run::<FloatBinBody<OP>>(w, a, mask, cta)
+}
+
+struct FloatBinBody<const OP: u8>;
+
+impl<const OP: u8> Body for FloatBinBody<OP> {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_float_bin::<OP>(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_float_bin<const OP: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
+    let (ty, f) = (a.ty, a.f);
+    w.pmap2(mask, a.d[0], a.a, a.b, |x, y| alu::float_bin(bin_op(OP), ty, f, x, y));
+    true
 }
 
 fn h_fun<const OP: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, _| {
-        let f = a.f;
-        w.pmap1(mask, a.d[0], a.a, |x| alu::float_un_f32(un_op(OP), f, x));
-        true
-    })
+    I::run::<FunBody<OP>>(w, a, mask, cta)
+}
+
+struct FunBody<const OP: u8>;
+
+impl<const OP: u8> Body for FunBody<OP> {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_fun::<OP>(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_fun<const OP: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
+    let f = a.f;
+    w.pmap1(mask, a.d[0], a.a, |x| alu::float_un_f32(un_op(OP), f, x));
+    true
 }
 
 fn h_fma<const FTZ: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, _| {
-        w.pmap3(mask, a.d[0], a.a, a.b, a.c, |x, y, z| {
-            f32_out(f32_in(x, FTZ).mul_add(f32_in(y, FTZ), f32_in(z, FTZ)), FTZ)
-        });
-        true
-    })
+    I::run::<FmaBody<FTZ>>(w, a, mask, cta)
+}
+
+struct FmaBody<const FTZ: bool>;
+
+impl<const FTZ: bool> Body for FmaBody<FTZ> {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_fma::<FTZ>(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_fma<const FTZ: bool>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
+    w.pmap3(mask, a.d[0], a.a, a.b, a.c, |x, y, z| {
+        f32_out(f32_in(x, FTZ).mul_add(f32_in(y, FTZ), f32_in(z, FTZ)), FTZ)
+    });
+    true
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -778,131 +1045,243 @@ unsafe fn h_fma_inner<const FTZ: bool>(w: &mut Warp, a: &Args, mask: u32, _: &mu
     true
 }
 
-/// Scalar shared/global loads of 4 or 8 bytes: a whole warp with one
-/// check of all its addresses, else lane by lane.
-fn h_ld<const SHARED: bool, const SIZE: u32, const SIGNED: bool, I: Isa>(
+/// Scalar loads of 4 or 8 bytes from shared, global, constant, local or
+/// generic addresses: all active lanes with one check of their addresses (inactive
+/// lanes borrow an active lane's address), else lane by lane.
+fn h_ld<const SP: u8, const SIZE: u32, const SIGNED: bool, I: Isa>(
     w: &mut Warp,
     a: &Args,
     mask: u32,
     cta: &mut Cta<'_>,
 ) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, cta| {
-        if mask == u32::MAX {
-            let addrs = w.addrs(a.addr);
-            if let Some(v) = cta.warp_load::<SHARED, SIZE>(&addrs) {
-                w.write_row(a.d[0], |l| if SIGNED { v[l] as u32 as i32 as i64 as u64 } else { v[l] });
-                return true;
-            }
-        }
-        w.ld_lanes::<SHARED, SIZE>(SIGNED, a.d[0], a.addr, mask, cta) == 0
-    })
+    I::run::<LdBody<SP, SIZE, SIGNED>>(w, a, mask, cta)
 }
 
-/// Aligned 2- and 4-element vector loads from shared or global memory:
-/// a whole warp of 4-byte elements with one check of all addresses, else
-/// lane by lane.
-fn h_ldv<const SHARED: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, cta| {
-        let space = if SHARED { Space::Shared } else { Space::Global };
-        let size = a.ty.size();
-        let n = a.n as usize;
-        let total = size as u64 * n as u64;
-        if mask == u32::MAX && size == 4 {
-            let addrs = w.addrs(a.addr);
-            // The whole vector's alignment here, each element's bounds below.
-            if addrs.iter().fold(0, |o, &x| o | x) & (total - 1) == 0 {
-                for (i, &d) in a.d.iter().enumerate().take(n) {
-                    let el: [u64; 32] = std::array::from_fn(|l| addrs[l].wrapping_add(4 * i as u64));
-                    // An element out of bounds after earlier ones were
-                    // written: `step` redoes them all (no destination is
-                    // the address register, see `handler`).
-                    let Some(v) = cta.warp_load::<SHARED, 4>(&el) else { return false };
-                    if a.ty == Ty::S32 {
-                        w.write_row(d, |l| v[l] as u32 as i32 as i64 as u64);
-                    } else {
-                        w.write_row(d, |l| v[l]);
-                    }
-                }
-                return true;
+struct LdBody<const SP: u8, const SIZE: u32, const SIGNED: bool>;
+
+impl<const SP: u8, const SIZE: u32, const SIGNED: bool> Body for LdBody<SP, SIZE, SIGNED> {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_ld::<SP, SIZE, SIGNED>(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_ld<const SP: u8, const SIZE: u32, const SIGNED: bool>(
+    w: &mut Warp,
+    a: &Args,
+    mask: u32,
+    cta: &mut Cta<'_>,
+) -> bool {
+    let space = space_of(SP);
+    let ext = |v: u64| if SIGNED { v as u32 as i32 as i64 as u64 } else { v };
+    if mask == u32::MAX {
+        let addrs = w.addrs(a.addr);
+        // The space is a constant here: each instance keeps one arm.
+        let v = match SP {
+            SP_SHARED => cta.warp_load::<true, SIZE>(&addrs),
+            SP_GLOBAL | SP_CONST => cta.warp_load::<false, SIZE>(&addrs),
+            _ => cta.warp_load_in::<SIZE>(space, &addrs),
+        };
+        if let Some(v) = v {
+            w.write_row(a.d[0], |l| ext(v[l]));
+            return true;
+        }
+    }
+    let addrs = active_addrs(w.addrs(a.addr), mask);
+    if mask != u32::MAX {
+        if let Some(v) = cta.warp_load_in::<SIZE>(space, &addrs) {
+            for l in super::lanes(mask) {
+                w.set(a.d[0], l, ext(v[l]));
+            }
+            return true;
+        }
+    }
+    // Lane by lane; a lane the fast path cannot serve sends the whole
+    // instruction to `step` (no destination is the address register).
+    for l in super::lanes(mask) {
+        match cta.load_fast_at(space, addrs[l], SIZE, w.first_thread + l as u32) {
+            Some(v) => w.set(a.d[0], l, ext(v)),
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The lanes' addresses with each inactive lane given the first active
+/// lane's, so a check over all 32 covers exactly the active ones.
+#[inline(always)]
+fn active_addrs(mut addrs: [u64; 32], mask: u32) -> [u64; 32] {
+    if mask != u32::MAX && mask != 0 {
+        let first = addrs[mask.trailing_zeros() as usize & 31];
+        for (l, v) in addrs.iter_mut().enumerate() {
+            if mask >> l & 1 == 0 {
+                *v = first;
             }
         }
-        let mut m = mask;
-        while m != 0 {
-            let l = m.trailing_zeros() as usize;
-            m &= m - 1;
-            let base = w.addr(a.addr, l);
-            if base & (total - 1) != 0 {
-                return false;
-            }
-            let mut vals = [0u64; 4];
-            for (i, v) in vals.iter_mut().enumerate().take(n) {
-                match cta.load_fast(space, base.wrapping_add(i as u64 * size as u64), size) {
-                    Some(raw) => *v = alu::ext(raw, a.ty),
-                    None => return false,
+    }
+    addrs
+}
+
+/// Aligned 2- and 4-element vector loads (shared, global, constant,
+/// local, generic): a whole warp of 4-byte elements with one check of all
+/// addresses, else lane by lane.
+fn h_ldv<const SP: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run::<LdvBody<SP>>(w, a, mask, cta)
+}
+
+struct LdvBody<const SP: u8>;
+
+impl<const SP: u8> Body for LdvBody<SP> {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_ldv::<SP>(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_ldv<const SP: u8>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    let space = space_of(SP);
+    let size = a.ty.size();
+    let n = a.n as usize;
+    let total = size as u64 * n as u64;
+    if mask == u32::MAX && size == 4 {
+        let addrs = w.addrs(a.addr);
+        // The whole vector's alignment here, each element's bounds below.
+        if addrs.iter().fold(0, |o, &x| o | x) & (total - 1) == 0 {
+            for (i, &d) in a.d.iter().enumerate().take(n) {
+                let el: [u64; 32] = std::array::from_fn(|l| addrs[l].wrapping_add(4 * i as u64));
+                // An element out of bounds after earlier ones were
+                // written: `step` redoes them all (no destination is
+                // the address register, see `handler`).
+                let v = match SP {
+                    SP_SHARED => cta.warp_load::<true, 4>(&el),
+                    SP_GLOBAL | SP_CONST => cta.warp_load::<false, 4>(&el),
+                    _ => cta.warp_load_in::<4>(space, &el),
+                };
+                let Some(v) = v else { return false };
+                if a.ty == Ty::S32 {
+                    w.write_row(d, |l| v[l] as u32 as i32 as i64 as u64);
+                } else {
+                    w.write_row(d, |l| v[l]);
                 }
             }
-            for (&d, &v) in a.d.iter().zip(&vals).take(n) {
-                w.set(d, l, v);
+            return true;
+        }
+    }
+    let mut m = mask;
+    while m != 0 {
+        let l = m.trailing_zeros() as usize;
+        m &= m - 1;
+        let base = w.addr(a.addr, l);
+        if base & (total - 1) != 0 {
+            return false;
+        }
+        let mut vals = [0u64; 4];
+        for (i, v) in vals.iter_mut().enumerate().take(n) {
+            match cta.load_fast_at(space, base.wrapping_add(i as u64 * size as u64), size, w.first_thread + l as u32) {
+                Some(raw) => *v = alu::ext(raw, a.ty),
+                None => return false,
             }
         }
-        true
-    })
+        for (&d, &v) in a.d.iter().zip(&vals).take(n) {
+            w.set(d, l, v);
+        }
+    }
+    true
 }
 
 /// `.param` loads at a fixed offset: one value for every lane.
 fn h_ld_param<I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, cta| {
-        let Some(raw) = cta.load_fast(Space::Param, a.addr.offset as u64, a.ty.size()) else { return false };
-        let v = alu::ext(raw, a.ty);
-        w.pmap1(mask, a.d[0], O::I(v), |x| x);
-        true
-    })
+    I::run::<LdParamBody>(w, a, mask, cta)
 }
 
-/// Shared/global stores of 4 or 8 bytes, scalar or 2/4-element vectors:
-/// every lane's whole access is checked before any is written, so a lane
-/// the fast path cannot serve leaves memory as it was.
-fn h_st<const SHARED: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run(w, a, mask, cta, |w, a, mask, cta| {
-        let space = if SHARED { Space::Shared } else { Space::Global };
-        let size = a.ty.size();
-        let n = a.n as usize;
-        if mask == u32::MAX && n == 1 {
-            let addrs = w.addrs(a.addr);
-            let v = w.row(a.a);
-            return match size {
-                4 => cta.warp_store::<SHARED, 4>(&addrs, &v),
-                8 => cta.warp_store::<SHARED, 8>(&addrs, &v),
-                _ => false,
-            };
+struct LdParamBody;
+
+impl Body for LdParamBody {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_ld_param(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_ld_param(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    let Some(raw) = cta.load_fast(Space::Param, a.addr.offset as u64, a.ty.size()) else { return false };
+    let v = alu::ext(raw, a.ty);
+    w.pmap1(mask, a.d[0], O::I(v), |x| x);
+    true
+}
+
+/// Shared, global, local and generic stores of 4 or 8 bytes, scalar or 2/4-element
+/// vectors: every lane's whole access is checked before any is written, so
+/// a lane the fast path cannot serve leaves memory as it was.
+fn h_st<const SP: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    I::run::<StBody<SP>>(w, a, mask, cta)
+}
+
+struct StBody<const SP: u8>;
+
+impl<const SP: u8> Body for StBody<SP> {
+    #[inline(always)]
+    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+        b_st::<SP>(w, a, mask, cta)
+    }
+}
+
+#[inline(always)]
+fn b_st<const SP: u8>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+    let space = space_of(SP);
+    let size = a.ty.size();
+    let n = a.n as usize;
+    if mask == u32::MAX && n == 1 {
+        let addrs = w.addrs(a.addr);
+        let v = w.row(a.a);
+        // The space is a constant here: each instance keeps one arm.
+        let done = match (SP, size) {
+            (SP_SHARED, 4) => cta.warp_store::<true, 4>(&addrs, &v),
+            (SP_SHARED, 8) => cta.warp_store::<true, 8>(&addrs, &v),
+            (SP_GLOBAL, 4) => cta.warp_store::<false, 4>(&addrs, &v),
+            (SP_GLOBAL, 8) => cta.warp_store::<false, 8>(&addrs, &v),
+            (_, 4) => cta.warp_store_in::<4>(space, &addrs, &v),
+            (_, 8) => cta.warp_store_in::<8>(space, &addrs, &v),
+            _ => false,
+        };
+        if done {
+            return true;
         }
-        let total = size * n as u32;
-        let mut m = mask;
-        while m != 0 {
-            let l = m.trailing_zeros() as usize;
-            m &= m - 1;
-            let base = w.addr(a.addr, l);
-            if !total.is_power_of_two() || base & (total as u64 - 1) != 0 || !cta.fits_fast(space, base, total) {
+        // Nothing was written: lane by lane below.
+    }
+    let total = size * n as u32;
+    let mut m = mask;
+    while m != 0 {
+        let l = m.trailing_zeros() as usize;
+        m &= m - 1;
+        let base = w.addr(a.addr, l);
+        if !total.is_power_of_two()
+            || base & (total as u64 - 1) != 0
+            || !cta.fits_fast_at(space, base, total, w.first_thread + l as u32)
+        {
+            return false;
+        }
+    }
+    let srcs = [a.a, a.b, a.c, O::R(a.d[0])];
+    let mut m = mask;
+    while m != 0 {
+        let l = m.trailing_zeros() as usize;
+        m &= m - 1;
+        let base = w.addr(a.addr, l);
+        for (i, &s) in srcs.iter().enumerate().take(n) {
+            let v = w.lane(s, l);
+            if !cta.store_fast_at(space, base.wrapping_add(i as u64 * size as u64), size, v, w.first_thread + l as u32)
+            {
+                // Not reached after the check above; a retry through `step`
+                // stores the same values again.
                 return false;
             }
         }
-        let srcs = [a.a, a.b, a.c, O::R(a.d[0])];
-        let mut m = mask;
-        while m != 0 {
-            let l = m.trailing_zeros() as usize;
-            m &= m - 1;
-            let base = w.addr(a.addr, l);
-            for (i, &s) in srcs.iter().enumerate().take(n) {
-                let v = w.lane(s, l);
-                if !cta.store_fast(space, base.wrapping_add(i as u64 * size as u64), size, v) {
-                    // Not reached after the check above; a retry through `step`
-                    // stores the same values again.
-                    return false;
-                }
-            }
-        }
-        true
-    })
+    }
+    true
 }
 
 impl Warp {
@@ -919,6 +1298,29 @@ impl Warp {
                 b
             }
             None => [a.offset as u64; 32],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cvt_int_matches_convert() {
+        let tys = [Ty::U32, Ty::S32, Ty::U64, Ty::S64];
+        let vals =
+            [0u64, 1, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff, 0x1_0000_0000, u64::MAX, 1 << 63, 0x1234_5678_9abc_def0];
+        for d in tys {
+            for s in tys {
+                for v in vals {
+                    assert_eq!(
+                        cvt_int(d, s, v),
+                        convert::convert(d, s, Round::Rn, false, false, false, v),
+                        "{d:?} <- {s:?} {v:#x}"
+                    );
+                }
+            }
         }
     }
 }
