@@ -198,7 +198,7 @@ def machine():
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
-    ap.add_argument("--runs", type=int, default=3, help="softcuda runs per configuration; the fastest counts")
+    ap.add_argument("--runs", type=int, default=5, help="softcuda runs per configuration; the fastest counts")
     ap.add_argument("--no-numba", action="store_true")
     ap.add_argument("--gpu-results", help="BENCH lines recorded on a GPU through the forward backend")
     ap.add_argument("--scaling", help="host_threads=N lines recorded by --scaling-run on another machine")
