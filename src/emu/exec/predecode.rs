@@ -686,18 +686,28 @@ impl Warp {
     }
 }
 
-fn h_mov<I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<MovBody>(w, a, mask, cta)
+/// A handler: `$h::<generics, I>` (the function the table holds) runs the
+/// body `$b` through `I::run`, by way of the type `$body` whose
+/// `#[inline(always)]` method makes the call direct, so that the body is
+/// compiled into the instruction set's wrapper.
+macro_rules! handler {
+    ($h:ident, $body:ident, $b:ident, [$(const $g:ident: $t:ty),*]) => {
+        fn $h<$(const $g: $t,)* I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+            I::run::<$body<$($g),*>>(w, a, mask, cta)
+        }
+
+        struct $body<$(const $g: $t),*>;
+
+        impl<$(const $g: $t),*> Body for $body<$($g),*> {
+            #[inline(always)]
+            fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
+                $b::<$($g),*>(w, a, mask, cta)
+            }
+        }
+    };
 }
 
-struct MovBody;
-
-impl Body for MovBody {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_mov(w, a, mask, cta)
-    }
-}
+handler!(h_mov, MovBody, b_mov, []);
 
 #[inline(always)]
 fn b_mov(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
@@ -705,18 +715,7 @@ fn b_mov(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
     true
 }
 
-fn h_int<const OP: u8, const T: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<IntBody<OP, T>>(w, a, mask, cta)
-}
-
-struct IntBody<const OP: u8, const T: u8>;
-
-impl<const OP: u8, const T: u8> Body for IntBody<OP, T> {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_int::<OP, T>(w, a, mask, cta)
-    }
-}
+handler!(h_int, IntBody, b_int, [const OP: u8, const T: u8]);
 
 #[inline(always)]
 fn b_int<const OP: u8, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
@@ -724,18 +723,7 @@ fn b_int<const OP: u8, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mu
     true
 }
 
-fn h_divrem<const DIV: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<DivremBody<DIV>>(w, a, mask, cta)
-}
-
-struct DivremBody<const DIV: bool>;
-
-impl<const DIV: bool> Body for DivremBody<DIV> {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_divrem::<DIV>(w, a, mask, cta)
-    }
-}
+handler!(h_divrem, DivremBody, b_divrem, [const DIV: bool]);
 
 #[inline(always)]
 fn b_divrem<const DIV: bool>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
@@ -744,18 +732,7 @@ fn b_divrem<const DIV: bool>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'
     true
 }
 
-fn h_iun<const OP: u8, const T: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<IunBody<OP, T>>(w, a, mask, cta)
-}
-
-struct IunBody<const OP: u8, const T: u8>;
-
-impl<const OP: u8, const T: u8> Body for IunBody<OP, T> {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_iun::<OP, T>(w, a, mask, cta)
-    }
-}
+handler!(h_iun, IunBody, b_iun, [const OP: u8, const T: u8]);
 
 #[inline(always)]
 fn b_iun<const OP: u8, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
@@ -763,18 +740,7 @@ fn b_iun<const OP: u8, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mu
     true
 }
 
-fn h_mad<const WIDE: bool, const T: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<MadBody<WIDE, T>>(w, a, mask, cta)
-}
-
-struct MadBody<const WIDE: bool, const T: u8>;
-
-impl<const WIDE: bool, const T: u8> Body for MadBody<WIDE, T> {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_mad::<WIDE, T>(w, a, mask, cta)
-    }
-}
+handler!(h_mad, MadBody, b_mad, [const WIDE: bool, const T: u8]);
 
 #[inline(always)]
 fn b_mad<const WIDE: bool, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
@@ -787,18 +753,7 @@ fn b_mad<const WIDE: bool, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _cta:
     true
 }
 
-fn h_setp<const C: u8, const T: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<SetpBody<C, T>>(w, a, mask, cta)
-}
-
-struct SetpBody<const C: u8, const T: u8>;
-
-impl<const C: u8, const T: u8> Body for SetpBody<C, T> {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_setp::<C, T>(w, a, mask, cta)
-    }
-}
+handler!(h_setp, SetpBody, b_setp, [const C: u8, const T: u8]);
 
 #[inline(always)]
 fn b_setp<const C: u8, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
@@ -806,18 +761,7 @@ fn b_setp<const C: u8, const T: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mu
     true
 }
 
-fn h_selp<I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<SelpBody>(w, a, mask, cta)
-}
-
-struct SelpBody;
-
-impl Body for SelpBody {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_selp(w, a, mask, cta)
-    }
-}
+handler!(h_selp, SelpBody, b_selp, []);
 
 #[inline(always)]
 fn b_selp(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
@@ -825,18 +769,7 @@ fn b_selp(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
     true
 }
 
-fn h_pred<const OP: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<PredBody<OP>>(w, a, mask, cta)
-}
-
-struct PredBody<const OP: u8>;
-
-impl<const OP: u8> Body for PredBody<OP> {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_pred::<OP>(w, a, mask, cta)
-    }
-}
+handler!(h_pred, PredBody, b_pred, [const OP: u8]);
 
 #[inline(always)]
 fn b_pred<const OP: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
@@ -850,18 +783,7 @@ fn b_pred<const OP: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -
     true
 }
 
-fn h_pnot<I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<PnotBody>(w, a, mask, cta)
-}
-
-struct PnotBody;
-
-impl Body for PnotBody {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_pnot(w, a, mask, cta)
-    }
-}
+handler!(h_pnot, PnotBody, b_pnot, []);
 
 #[inline(always)]
 fn b_pnot(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
@@ -869,18 +791,7 @@ fn b_pnot(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
     true
 }
 
-fn h_cvt_int<const D: u8, const S: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<CvtIntBody<D, S>>(w, a, mask, cta)
-}
-
-struct CvtIntBody<const D: u8, const S: u8>;
-
-impl<const D: u8, const S: u8> Body for CvtIntBody<D, S> {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_cvt_int::<D, S>(w, a, mask, cta)
-    }
-}
+handler!(h_cvt_int, CvtIntBody, b_cvt_int, [const D: u8, const S: u8]);
 
 #[inline(always)]
 fn b_cvt_int<const D: u8, const S: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
@@ -894,18 +805,7 @@ fn cvt_int(dty: Ty, sty: Ty, x: u64) -> u64 {
     alu::ext(alu::ext(x, sty), dty)
 }
 
-fn h_cvta<I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<CvtaBody>(w, a, mask, cta)
-}
-
-struct CvtaBody;
-
-impl Body for CvtaBody {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_cvta(w, a, mask, cta)
-    }
-}
+handler!(h_cvta, CvtaBody, b_cvta, []);
 
 #[inline(always)]
 fn b_cvta(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
@@ -916,18 +816,7 @@ fn b_cvta(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
     true
 }
 
-fn h_cvt<I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<CvtBody>(w, a, mask, cta)
-}
-
-struct CvtBody;
-
-impl Body for CvtBody {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_cvt(w, a, mask, cta)
-    }
-}
+handler!(h_cvt, CvtBody, b_cvt, []);
 
 #[inline(always)]
 fn b_cvt(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
@@ -936,18 +825,7 @@ fn b_cvt(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
     true
 }
 
-fn h_f32<const OP: u8, const FTZ: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<F32Body<OP, FTZ>>(w, a, mask, cta)
-}
-
-struct F32Body<const OP: u8, const FTZ: bool>;
-
-impl<const OP: u8, const FTZ: bool> Body for F32Body<OP, FTZ> {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_f32::<OP, FTZ>(w, a, mask, cta)
-    }
-}
+handler!(h_f32, F32Body, b_f32, [const OP: u8, const FTZ: bool]);
 
 #[inline(always)]
 fn b_f32<const OP: u8, const FTZ: bool>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
@@ -965,20 +843,9 @@ fn b_f32<const OP: u8, const FTZ: bool>(w: &mut Warp, a: &Args, mask: u32, _cta:
     true
 }
 
+handler!(h_float_bin, FloatBinBody, b_float_bin, [const OP: u8]);
+
 /// f32 (other roundings and modifiers) and f64 `add/sub/mul/min/max/div`.
-fn h_float_bin<const OP: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<FloatBinBody<OP>>(w, a, mask, cta)
-}
-
-struct FloatBinBody<const OP: u8>;
-
-impl<const OP: u8> Body for FloatBinBody<OP> {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_float_bin::<OP>(w, a, mask, cta)
-    }
-}
-
 #[inline(always)]
 fn b_float_bin<const OP: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
     let (ty, f) = (a.ty, a.f);
@@ -986,18 +853,7 @@ fn b_float_bin<const OP: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'
     true
 }
 
-fn h_fun<const OP: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<FunBody<OP>>(w, a, mask, cta)
-}
-
-struct FunBody<const OP: u8>;
-
-impl<const OP: u8> Body for FunBody<OP> {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_fun::<OP>(w, a, mask, cta)
-    }
-}
+handler!(h_fun, FunBody, b_fun, [const OP: u8]);
 
 #[inline(always)]
 fn b_fun<const OP: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
@@ -1006,18 +862,7 @@ fn b_fun<const OP: u8>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) ->
     true
 }
 
-fn h_fma<const FTZ: bool, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<FmaBody<FTZ>>(w, a, mask, cta)
-}
-
-struct FmaBody<const FTZ: bool>;
-
-impl<const FTZ: bool> Body for FmaBody<FTZ> {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_fma::<FTZ>(w, a, mask, cta)
-    }
-}
+handler!(h_fma, FmaBody, b_fma, [const FTZ: bool]);
 
 #[inline(always)]
 fn b_fma<const FTZ: bool>(w: &mut Warp, a: &Args, mask: u32, _cta: &mut Cta<'_>) -> bool {
@@ -1045,27 +890,11 @@ unsafe fn h_fma_inner<const FTZ: bool>(w: &mut Warp, a: &Args, mask: u32, _: &mu
     true
 }
 
+handler!(h_ld, LdBody, b_ld, [const SP: u8, const SIZE: u32, const SIGNED: bool]);
+
 /// Scalar loads of 4 or 8 bytes from shared, global, constant, local or
 /// generic addresses: all active lanes with one check of their addresses (inactive
 /// lanes borrow an active lane's address), else lane by lane.
-fn h_ld<const SP: u8, const SIZE: u32, const SIGNED: bool, I: Isa>(
-    w: &mut Warp,
-    a: &Args,
-    mask: u32,
-    cta: &mut Cta<'_>,
-) -> bool {
-    I::run::<LdBody<SP, SIZE, SIGNED>>(w, a, mask, cta)
-}
-
-struct LdBody<const SP: u8, const SIZE: u32, const SIGNED: bool>;
-
-impl<const SP: u8, const SIZE: u32, const SIGNED: bool> Body for LdBody<SP, SIZE, SIGNED> {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_ld::<SP, SIZE, SIGNED>(w, a, mask, cta)
-    }
-}
-
 #[inline(always)]
 fn b_ld<const SP: u8, const SIZE: u32, const SIGNED: bool>(
     w: &mut Warp,
@@ -1123,22 +952,11 @@ fn active_addrs(mut addrs: [u64; 32], mask: u32) -> [u64; 32] {
     addrs
 }
 
+handler!(h_ldv, LdvBody, b_ldv, [const SP: u8]);
+
 /// Aligned 2- and 4-element vector loads (shared, global, constant,
 /// local, generic): a whole warp of 4-byte elements with one check of all
 /// addresses, else lane by lane.
-fn h_ldv<const SP: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<LdvBody<SP>>(w, a, mask, cta)
-}
-
-struct LdvBody<const SP: u8>;
-
-impl<const SP: u8> Body for LdvBody<SP> {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_ldv::<SP>(w, a, mask, cta)
-    }
-}
-
 #[inline(always)]
 fn b_ldv<const SP: u8>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
     let space = space_of(SP);
@@ -1191,20 +1009,9 @@ fn b_ldv<const SP: u8>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> 
     true
 }
 
+handler!(h_ld_param, LdParamBody, b_ld_param, []);
+
 /// `.param` loads at a fixed offset: one value for every lane.
-fn h_ld_param<I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<LdParamBody>(w, a, mask, cta)
-}
-
-struct LdParamBody;
-
-impl Body for LdParamBody {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_ld_param(w, a, mask, cta)
-    }
-}
-
 #[inline(always)]
 fn b_ld_param(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
     let Some(raw) = cta.load_fast(Space::Param, a.addr.offset as u64, a.ty.size()) else { return false };
@@ -1213,22 +1020,11 @@ fn b_ld_param(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
     true
 }
 
+handler!(h_st, StBody, b_st, [const SP: u8]);
+
 /// Shared, global, local and generic stores of 4 or 8 bytes, scalar or 2/4-element
 /// vectors: every lane's whole access is checked before any is written, so
 /// a lane the fast path cannot serve leaves memory as it was.
-fn h_st<const SP: u8, I: Isa>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-    I::run::<StBody<SP>>(w, a, mask, cta)
-}
-
-struct StBody<const SP: u8>;
-
-impl<const SP: u8> Body for StBody<SP> {
-    #[inline(always)]
-    fn body(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
-        b_st::<SP>(w, a, mask, cta)
-    }
-}
-
 #[inline(always)]
 fn b_st<const SP: u8>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> bool {
     let space = space_of(SP);
