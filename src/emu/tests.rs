@@ -525,6 +525,44 @@ WAIT:
     assert!(f.message.contains("can never complete"), "{}", f.message);
 }
 
+/// `k` with every instruction through `Warp::step` (no pre-decoded entries).
+fn step_only(k: &Kernel) -> Kernel {
+    let mut program = (*k.program).clone();
+    program.pre = vec![exec::Pre::Slow; program.code.len()];
+    program.pre_v3 = false;
+    Kernel { program: std::sync::Arc::new(program), ..k.clone() }
+}
+
+impl Rig {
+    /// Runs `kernel` on one warp after filling `words` words at `buf` with
+    /// `init`; returns the thread-instructions or the fault, and the words.
+    fn run_warp(&self, kernel: &Kernel, buf: u64, init: &[u32], params: &[u64]) -> (Result<u64, Fault>, Vec<u32>) {
+        self.write(buf, init);
+        let mut pbuf = vec![0u8; kernel.signature.total_size as usize];
+        for (p, v) in kernel.signature.params.iter().zip(params) {
+            let o = p.offset as usize;
+            pbuf[o..o + p.size as usize].copy_from_slice(&v.to_le_bytes()[..p.size as usize]);
+        }
+        let cfg = LaunchConfig { grid: [1, 1, 1], block: [32, 1, 1], dyn_shared: 0, grid_workspace: 0, watchdog: None };
+        let r = run_grid(kernel, &cfg, &pbuf, &self.space.ranges()).map(|s| s.thread_instructions);
+        (r, self.read(buf, init.len()))
+    }
+
+    /// Runs kernel `name` pre-decoded and through `step` only with the same
+    /// memory and parameters; asserts the same fault (or none) and memory,
+    /// and returns the fault kind.
+    fn same_both_ways(&self, name: &str, buf: u64, init: &[u32], params: &[u64]) -> Option<FaultKind> {
+        let k = self.module.kernels.get(name).expect("kernel");
+        let fast = self.run_warp(k, buf, init, params);
+        let reference = self.run_warp(&step_only(k), buf, init, params);
+        assert_eq!(fast.0, reference.0, "{name} {params:?}");
+        let differ: Vec<(usize, u32, u32)> =
+            (0..init.len()).filter(|&i| fast.1[i] != reference.1[i]).map(|i| (i, fast.1[i], reference.1[i])).collect();
+        assert!(differ.is_empty(), "{name} {params:?}: (word, fast, step) differ: {differ:?}");
+        fast.0.err().map(|f| f.kind)
+    }
+}
+
 /// Kernels whose memory accesses the pre-decoded fast path must hand back
 /// to `Warp::step` part-way (one lane out of bounds, a misaligned vector,
 /// a destination that is the address register) or that run with partial
@@ -588,25 +626,9 @@ fn the_fast_path_and_step_agree_on_results_and_faults() {
     let mut rig = Rig::new(FAST_PATH_EDGES);
     let words = 2048 / 4 + 64 + 8;
     let buf = rig.buffer(words);
-    let k = rig.module.kernels.get("edges").expect("kernel").clone();
+    let k = rig.module.kernels.get("edges").expect("kernel");
     assert!(k.program.pre.iter().any(|p| !matches!(p, exec::Pre::Slow)), "instructions were pre-decoded");
-    let mut slow_program = (*k.program).clone();
-    slow_program.pre = vec![exec::Pre::Slow; slow_program.code.len()];
-    slow_program.pre_v3 = false;
-    let slow = Kernel { program: std::sync::Arc::new(slow_program), ..(*k).clone() };
     let init: Vec<u32> = (0..words as u32).map(|i| i.wrapping_mul(2654435761)).collect();
-    let run = |kernel: &Kernel, bad_lane: u32, bad_off: u64, skew: u32, store_off: u64| {
-        rig.write(buf, &init);
-        let params = [buf, bad_lane as u64, bad_off, skew as u64, store_off];
-        let mut pbuf = vec![0u8; kernel.signature.total_size as usize];
-        for (p, v) in kernel.signature.params.iter().zip(params) {
-            let o = p.offset as usize;
-            pbuf[o..o + p.size as usize].copy_from_slice(&v.to_le_bytes()[..p.size as usize]);
-        }
-        let cfg = LaunchConfig { grid: [1, 1, 1], block: [32, 1, 1], dyn_shared: 0, grid_workspace: 0, watchdog: None };
-        let r = run_grid(kernel, &cfg, &pbuf, &rig.space.ranges()).map(|s| s.thread_instructions);
-        (r, rig.read(buf, words))
-    };
     let cases = [
         (99, 8, 0, 0, None),                                                     // in bounds everywhere
         (17, 1 << 40, 0, 0, Some(FaultKind::IllegalAddress)),                    // lane 17's load far out of bounds
@@ -618,14 +640,8 @@ fn the_fast_path_and_step_agree_on_results_and_faults() {
         (9, 8 * 9, 0, 8, None), // lane 9's last store hits lane 1's word
     ];
     for (bad_lane, bad_off, skew, store_off, want) in cases {
-        let what = format!("lane {bad_lane}, offset {bad_off}, skew {skew}, store offset {store_off}");
-        let fast = run(&k, bad_lane, bad_off, skew, store_off);
-        let reference = run(&slow, bad_lane, bad_off, skew, store_off);
-        assert_eq!(fast.0, reference.0, "{what}");
-        let differ: Vec<(usize, u32, u32)> =
-            (0..words).filter(|&i| fast.1[i] != reference.1[i]).map(|i| (i, fast.1[i], reference.1[i])).collect();
-        assert!(differ.is_empty(), "{what}: (word, fast, step) differ: {differ:?}");
-        assert_eq!(fast.0.as_ref().err().map(|f| f.kind), want, "{what}");
+        let params = [buf, bad_lane, bad_off, skew, store_off];
+        assert_eq!(rig.same_both_ways("edges", buf, &init, &params), want, "{params:?}");
     }
 }
 
@@ -694,7 +710,7 @@ fn the_fast_path_and_step_agree_on_generic_and_local_accesses() {
     let mut rig = Rig::new(FAST_PATH_SPACES);
     let words = 128;
     let buf = rig.buffer(words);
-    let k = rig.module.kernels.get("spaces").expect("kernel").clone();
+    let k = rig.module.kernels.get("spaces").expect("kernel");
     let mem_ops = k.program.code.iter().zip(&k.program.pre).filter(|(i, _)| match &i.op {
         ir::Op::Ld { ty, .. } | ir::Op::St { ty, .. } => ty.size() >= 4,
         _ => false,
@@ -702,23 +718,7 @@ fn the_fast_path_and_step_agree_on_generic_and_local_accesses() {
     for (i, p) in mem_ops {
         assert!(matches!(p, exec::Pre::Run { .. }), "line {}: not pre-decoded", i.line);
     }
-    let mut slow_program = (*k.program).clone();
-    slow_program.pre = vec![exec::Pre::Slow; slow_program.code.len()];
-    slow_program.pre_v3 = false;
-    let slow = Kernel { program: std::sync::Arc::new(slow_program), ..(*k).clone() };
     let init: Vec<u32> = (0..words as u32).map(|i| i.wrapping_mul(0x9e37_79b9)).collect();
-    let run = |kernel: &Kernel, bad_lane: u32, bad_off: u64, which: u32| {
-        rig.write(buf, &init);
-        let params = [buf, bad_lane as u64, bad_off, which as u64];
-        let mut pbuf = vec![0u8; kernel.signature.total_size as usize];
-        for (p, v) in kernel.signature.params.iter().zip(params) {
-            let o = p.offset as usize;
-            pbuf[o..o + p.size as usize].copy_from_slice(&v.to_le_bytes()[..p.size as usize]);
-        }
-        let cfg = LaunchConfig { grid: [1, 1, 1], block: [32, 1, 1], dyn_shared: 0, grid_workspace: 0, watchdog: None };
-        let r = run_grid(kernel, &cfg, &pbuf, &rig.space.ranges()).map(|s| s.thread_instructions);
-        (r, rig.read(buf, words))
-    };
     let cases = [
         (99, 0, 0, None),                                 // in bounds everywhere
         (7, 64, 0, Some(FaultKind::IllegalAddress)),      // lane 7's local store past its array
@@ -729,13 +729,7 @@ fn the_fast_path_and_step_agree_on_generic_and_local_accesses() {
         (31, 6, 2, Some(FaultKind::MisalignedAddress)),   // lane 31's generic global load misaligned
     ];
     for (bad_lane, bad_off, which, want) in cases {
-        let what = format!("lane {bad_lane}, offset {bad_off}, access {which}");
-        let fast = run(&k, bad_lane, bad_off, which);
-        let reference = run(&slow, bad_lane, bad_off, which);
-        assert_eq!(fast.0, reference.0, "{what}");
-        let differ: Vec<(usize, u32, u32)> =
-            (0..words).filter(|&i| fast.1[i] != reference.1[i]).map(|i| (i, fast.1[i], reference.1[i])).collect();
-        assert!(differ.is_empty(), "{what}: (word, fast, step) differ: {differ:?}");
-        assert_eq!(fast.0.as_ref().err().map(|f| f.kind), want, "{what}");
+        let params = [buf, bad_lane, bad_off, which];
+        assert_eq!(rig.same_both_ways("spaces", buf, &init, &params), want, "{params:?}");
     }
 }
