@@ -570,36 +570,23 @@ impl<'a> Cta<'a> {
         true
     }
 
-    /// [`Cta::warp_load`] for a state space known at run time: shared;
-    /// global and constant (absolute addresses); generic, when all 32
-    /// addresses fall in the shared window or none in any window (no
-    /// allocation lies in one, so the one-allocation test excludes them).
-    /// None for anything else, or when the check fails.
+    /// [`Cta::warp_load`] for generic addresses: shared memory when all 32
+    /// fall in the shared window, else global (no allocation lies in a
+    /// window, so the one-allocation test excludes every window address).
     #[inline(always)]
-    pub fn warp_load_in<const SIZE: u32>(&mut self, space: Space, addrs: &[u64; 32]) -> Option<[u64; 32]> {
-        match space {
-            Space::Shared => self.warp_load::<true, SIZE>(addrs),
-            Space::Global | Space::Const => self.warp_load::<false, SIZE>(addrs),
-            Space::Generic => match shared_window_offsets(addrs) {
-                Some(offsets) => self.warp_load::<true, SIZE>(&offsets),
-                None => self.warp_load::<false, SIZE>(addrs),
-            },
-            _ => None,
+    pub fn warp_load_generic<const SIZE: u32>(&mut self, addrs: &[u64; 32]) -> Option<[u64; 32]> {
+        match shared_window_offsets(addrs) {
+            Some(offsets) => self.warp_load::<true, SIZE>(&offsets),
+            None => self.warp_load::<false, SIZE>(addrs),
         }
     }
 
-    /// [`Cta::warp_store`] for a state space known at run time, as
-    /// [`Cta::warp_load_in`] (constant memory is read-only: false).
+    /// [`Cta::warp_store`] for generic addresses, as [`Cta::warp_load_generic`].
     #[inline(always)]
-    pub fn warp_store_in<const SIZE: u32>(&mut self, space: Space, addrs: &[u64; 32], vals: &[u64; 32]) -> bool {
-        match space {
-            Space::Shared => self.warp_store::<true, SIZE>(addrs, vals),
-            Space::Global => self.warp_store::<false, SIZE>(addrs, vals),
-            Space::Generic => match shared_window_offsets(addrs) {
-                Some(offsets) => self.warp_store::<true, SIZE>(&offsets, vals),
-                None => self.warp_store::<false, SIZE>(addrs, vals),
-            },
-            _ => false,
+    pub fn warp_store_generic<const SIZE: u32>(&mut self, addrs: &[u64; 32], vals: &[u64; 32]) -> bool {
+        match shared_window_offsets(addrs) {
+            Some(offsets) => self.warp_store::<true, SIZE>(&offsets, vals),
+            None => self.warp_store::<false, SIZE>(addrs, vals),
         }
     }
 

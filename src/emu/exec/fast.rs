@@ -130,7 +130,7 @@ impl Warp {
     }
 
     #[inline(always)]
-    pub(super) fn ld_lanes<const SHARED: bool, const SIZE: u32>(
+    fn ld_lanes<const SHARED: bool, const SIZE: u32>(
         &mut self,
         signed: bool,
         d: Reg,

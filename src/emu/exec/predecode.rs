@@ -905,21 +905,16 @@ fn b_ld<const SP: u8, const SIZE: u32, const SIGNED: bool>(
     let space = space_of(SP);
     let ext = |v: u64| if SIGNED { v as u32 as i32 as i64 as u64 } else { v };
     if mask == u32::MAX {
-        let addrs = w.addrs(a.addr);
-        // The space is a constant here: each instance keeps one arm.
-        let v = match SP {
-            SP_SHARED => cta.warp_load::<true, SIZE>(&addrs),
-            SP_GLOBAL | SP_CONST => cta.warp_load::<false, SIZE>(&addrs),
-            _ => cta.warp_load_in::<SIZE>(space, &addrs),
-        };
-        if let Some(v) = v {
+        // Kept apart from the partial-mask case below: merged, the common
+        // case compiled 1.5x slower (docs/PERF_NOTES.md #22).
+        if let Some(v) = warp_load_sp::<SP, SIZE>(cta, &w.addrs(a.addr)) {
             w.write_row(a.d[0], |l| ext(v[l]));
             return true;
         }
     }
     let addrs = active_addrs(w.addrs(a.addr), mask);
     if mask != u32::MAX {
-        if let Some(v) = cta.warp_load_in::<SIZE>(space, &addrs) {
+        if let Some(v) = warp_load_sp::<SP, SIZE>(cta, &addrs) {
             for l in super::lanes(mask) {
                 w.set(a.d[0], l, ext(v[l]));
             }
@@ -935,6 +930,29 @@ fn b_ld<const SP: u8, const SIZE: u32, const SIGNED: bool>(
         }
     }
     true
+}
+
+/// A whole-warp load in the handler's state space (a constant: each
+/// instance keeps one arm); `.local` goes lane by lane.
+#[inline(always)]
+fn warp_load_sp<const SP: u8, const SIZE: u32>(cta: &mut Cta<'_>, addrs: &[u64; 32]) -> Option<[u64; 32]> {
+    match SP {
+        SP_SHARED => cta.warp_load::<true, SIZE>(addrs),
+        SP_GLOBAL | SP_CONST => cta.warp_load::<false, SIZE>(addrs),
+        SP_GENERIC => cta.warp_load_generic::<SIZE>(addrs),
+        _ => None,
+    }
+}
+
+/// The store counterpart of [`warp_load_sp`].
+#[inline(always)]
+fn warp_store_sp<const SP: u8, const SIZE: u32>(cta: &mut Cta<'_>, addrs: &[u64; 32], vals: &[u64; 32]) -> bool {
+    match SP {
+        SP_SHARED => cta.warp_store::<true, SIZE>(addrs, vals),
+        SP_GLOBAL => cta.warp_store::<false, SIZE>(addrs, vals),
+        SP_GENERIC => cta.warp_store_generic::<SIZE>(addrs, vals),
+        _ => false,
+    }
 }
 
 /// The lanes' addresses with each inactive lane given the first active
@@ -972,12 +990,7 @@ fn b_ldv<const SP: u8>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> 
                 // An element out of bounds after earlier ones were
                 // written: `step` redoes them all (no destination is
                 // the address register, see `handler`).
-                let v = match SP {
-                    SP_SHARED => cta.warp_load::<true, 4>(&el),
-                    SP_GLOBAL | SP_CONST => cta.warp_load::<false, 4>(&el),
-                    _ => cta.warp_load_in::<4>(space, &el),
-                };
-                let Some(v) = v else { return false };
+                let Some(v) = warp_load_sp::<SP, 4>(cta, &el) else { return false };
                 if a.ty == Ty::S32 {
                     w.write_row(d, |l| v[l] as u32 as i32 as i64 as u64);
                 } else {
@@ -1033,14 +1046,9 @@ fn b_st<const SP: u8>(w: &mut Warp, a: &Args, mask: u32, cta: &mut Cta<'_>) -> b
     if mask == u32::MAX && n == 1 {
         let addrs = w.addrs(a.addr);
         let v = w.row(a.a);
-        // The space is a constant here: each instance keeps one arm.
-        let done = match (SP, size) {
-            (SP_SHARED, 4) => cta.warp_store::<true, 4>(&addrs, &v),
-            (SP_SHARED, 8) => cta.warp_store::<true, 8>(&addrs, &v),
-            (SP_GLOBAL, 4) => cta.warp_store::<false, 4>(&addrs, &v),
-            (SP_GLOBAL, 8) => cta.warp_store::<false, 8>(&addrs, &v),
-            (_, 4) => cta.warp_store_in::<4>(space, &addrs, &v),
-            (_, 8) => cta.warp_store_in::<8>(space, &addrs, &v),
+        let done = match size {
+            4 => warp_store_sp::<SP, 4>(cta, &addrs, &v),
+            8 => warp_store_sp::<SP, 8>(cta, &addrs, &v),
             _ => false,
         };
         if done {
