@@ -111,6 +111,101 @@ pub fn predecode(code: &[Inst]) -> (Vec<Pre>, bool) {
     }
 }
 
+impl Warp {
+    /// Runs pre-decoded instructions from `pc` with the active lanes
+    /// `active` until the reconvergence point `rpc`, an instruction that is
+    /// not pre-decoded, or one whose handler declines. Returns the next pc
+    /// and whether `step` must run the instruction there.
+    #[inline(never)]
+    pub(super) fn run_fast(
+        &mut self,
+        pre: &[Pre],
+        pc: u32,
+        rpc: u32,
+        active: u32,
+        fast_bra: bool,
+        cta: &mut Cta,
+    ) -> (u32, bool) {
+        self.run_fast_body(pre, pc, rpc, active, fast_bra, cta)
+    }
+
+    /// [`Warp::run_fast`] compiled for x86-64-v3 (the loop's mask
+    /// arithmetic uses its POPCNT and vector instructions).
+    ///
+    /// # Safety
+    /// The CPU must have the features of `predecode::run_v3`.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
+    #[inline(never)]
+    pub(super) unsafe fn run_fast_v3(
+        &mut self,
+        pre: &[Pre],
+        pc: u32,
+        rpc: u32,
+        active: u32,
+        fast_bra: bool,
+        cta: &mut Cta,
+    ) -> (u32, bool) {
+        self.run_fast_body(pre, pc, rpc, active, fast_bra, cta)
+    }
+
+    #[inline(always)]
+    fn run_fast_body(
+        &mut self,
+        pre: &[Pre],
+        mut pc: u32,
+        rpc: u32,
+        active: u32,
+        fast_bra: bool,
+        cta: &mut Cta,
+    ) -> (u32, bool) {
+        // Thread-instructions, added to `executed` once on the way out.
+        let mut n = 0u64;
+        let count = |m: u32| if m == u32::MAX { 32 } else { m.count_ones() as u64 };
+        let r = loop {
+            match pre.get(pc as usize) {
+                Some(Pre::Run { h, guard, args }) => {
+                    let mut mask = active;
+                    if let Some((p, neg)) = *guard {
+                        mask &= self.pred_mask(p, neg);
+                    }
+                    if mask != 0 {
+                        if !h(self, args, mask, cta) {
+                            break (pc, true);
+                        }
+                        n += count(mask);
+                    }
+                }
+                Some(&Pre::Bra { target, guard }) if fast_bra => {
+                    let mut mask = active;
+                    if let Some((p, neg)) = guard {
+                        mask &= self.pred_mask(p, neg);
+                    }
+                    if mask == active {
+                        n += count(mask);
+                        pc = target;
+                        if pc == rpc {
+                            break (pc, false);
+                        }
+                        continue;
+                    } else if mask != 0 {
+                        // Divergence: `step` splits the warp.
+                        break (pc, true);
+                    }
+                }
+                Some(Pre::Slow | Pre::Bra { .. }) => break (pc, true),
+                None => break (pc, true),
+            }
+            pc += 1;
+            if pc == rpc {
+                break (pc, false);
+            }
+        };
+        self.executed += n;
+        r
+    }
+}
+
 /// Whether this CPU has the x86-64-v3 features the [`V3`] handlers are
 /// compiled for.
 fn x86_64_v3() -> bool {
